@@ -161,8 +161,9 @@ impl Eq for SecretString {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn debug_is_redacted() {
         let k = SecretBytes::<4>::from_slice(&[0xde, 0xad, 0xbe, 0xef]).unwrap();
         let v = SecretVec::new(vec![0x42; 3]);
