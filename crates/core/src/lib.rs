@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::arithmetic_side_effects))]
 
+pub mod api;
 pub mod chains;
 pub mod keys;
 pub mod secret;

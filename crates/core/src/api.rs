@@ -1,0 +1,12 @@
+//! THE protocol: every caller (the browser Worker, Node, the CLI) speaks it.
+//!
+//! Requests arrive as `{id, method, params}` JSON; [`Wallet::handle`] answers with a result or
+//! an [`ApiError`] whose code follows EIP-1193/EIP-1474. See `docs/protocol.md`.
+
+pub mod envelope;
+pub mod error;
+pub mod request;
+
+pub use envelope::{RpcRequest, RpcResponse};
+pub use error::ApiError;
+pub use request::Request;

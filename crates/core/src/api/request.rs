@@ -1,0 +1,255 @@
+//! Typed requests: one variant per method, with its params decoded.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::error::{scrub_serde_message, ApiError};
+use super::envelope::RpcRequest;
+use crate::secret::SecretString;
+
+/// Argon2id cost chosen by the caller (`kdf` in `wallet_create`/`wallet_import`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KdfParamsInput {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Iterations (passes).
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+}
+
+/// The chains accounts can be created for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChainName {
+    /// Ethereum and other EVM chains (secp256k1).
+    Ethereum,
+    /// Solana (Ed25519).
+    Solana,
+}
+
+/// A password field: deserialized straight into a zeroizing string.
+#[derive(Debug)]
+pub struct Password(pub SecretString);
+
+impl<'de> Deserialize<'de> for Password {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(|s| Password(SecretString::new(s)))
+    }
+}
+
+/// `wallet_create` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateParams {
+    /// The vault password.
+    pub password: Password,
+    /// 12 or 24 words (default 12).
+    #[serde(default)]
+    pub words: Option<u8>,
+    /// Optional BIP-39 passphrase (the "25th word").
+    #[serde(default)]
+    pub passphrase: Option<Password>,
+    /// Argon2id cost (default m=64 MiB, t=3, p=1).
+    #[serde(default)]
+    pub kdf: Option<KdfParamsInput>,
+}
+
+/// `wallet_import` params: exactly one of `mnemonic`, `privateKey`, `keystore`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportParams {
+    /// The new vault password.
+    pub password: Password,
+    /// A BIP-39 phrase.
+    #[serde(default)]
+    pub mnemonic: Option<Password>,
+    /// Optional BIP-39 passphrase for `mnemonic`.
+    #[serde(default)]
+    pub passphrase: Option<Password>,
+    /// A hex private key.
+    #[serde(default)]
+    pub private_key: Option<Password>,
+    /// The curve of `privateKey` (default secp256k1).
+    #[serde(default)]
+    pub curve: Option<crate::keys::Curve>,
+    /// A keystore v3 JSON document (text or object).
+    #[serde(default)]
+    pub keystore: Option<Value>,
+    /// The keystore's own password.
+    #[serde(default)]
+    pub keystore_password: Option<Password>,
+    /// Argon2id cost for the new vault.
+    #[serde(default)]
+    pub kdf: Option<KdfParamsInput>,
+}
+
+/// `wallet_unlock` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UnlockParams {
+    /// The vault password.
+    pub password: Password,
+}
+
+/// `wallet_changePassword` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangePasswordParams {
+    /// The current password.
+    pub old_password: Password,
+    /// The new password.
+    pub new_password: Password,
+    /// Optional new Argon2id cost.
+    #[serde(default)]
+    pub kdf: Option<KdfParamsInput>,
+}
+
+/// `wallet_addAccount` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddAccountParams {
+    /// Which chain the account is for.
+    pub chain: ChainName,
+    /// A label shown in the app.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// `wallet_renameAccount` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RenameAccountParams {
+    /// The account's address.
+    pub address: String,
+    /// The new label.
+    pub label: String,
+}
+
+/// What `wallet_export` returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ExportKind {
+    /// The BIP-39 phrase.
+    Mnemonic,
+    /// One account's raw private key (hex).
+    PrivateKey,
+    /// One Ethereum account as a keystore v3 JSON file.
+    Keystore,
+}
+
+/// `wallet_export` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExportParams {
+    /// The vault password, asked again.
+    pub password: Password,
+    /// What to export.
+    pub what: ExportKind,
+    /// The account, for `privateKey` and `keystore`.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// The password to encrypt the keystore with (defaults to the vault password).
+    #[serde(default)]
+    pub keystore_password: Option<Password>,
+}
+
+/// `wallet_updateSettings` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SettingsParams {
+    /// Minutes of inactivity before the wallet locks itself (0 = never).
+    #[serde(default)]
+    pub auto_lock_minutes: Option<u32>,
+}
+
+/// `wallet_switchEthereumChain` param object (EIP-3326).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SwitchChainParam {
+    /// The chain id as a hex quantity, e.g. `"0x1"`.
+    pub chain_id: String,
+}
+
+/// Every method the wallet answers, with decoded params.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Request {
+    /// `wallet_status`: locked or not, which accounts exist.
+    Status,
+    /// `wallet_create`: a new vault with a fresh mnemonic.
+    Create(CreateParams),
+    /// `wallet_import`: a new vault from a mnemonic, a private key or a keystore file.
+    Import(ImportParams),
+    /// `wallet_unlock`.
+    Unlock(UnlockParams),
+    /// `wallet_lock`.
+    Lock,
+    /// `wallet_changePassword`.
+    ChangePassword(ChangePasswordParams),
+    /// `wallet_addAccount`: the next HD account for a chain.
+    AddAccount(AddAccountParams),
+    /// `wallet_renameAccount`.
+    RenameAccount(RenameAccountParams),
+    /// `wallet_listAccounts`.
+    ListAccounts,
+    /// `wallet_export`: a secret, with the password given again.
+    Export(ExportParams),
+    /// `wallet_updateSettings`.
+    UpdateSettings(SettingsParams),
+    /// `eth_accounts`.
+    EthAccounts,
+    /// `eth_requestAccounts`.
+    EthRequestAccounts,
+    /// `eth_chainId`.
+    EthChainId,
+    /// `wallet_switchEthereumChain` (EIP-3326).
+    SwitchEthereumChain(SwitchChainParam),
+}
+
+impl Request {
+    /// Decodes the params of `req` for its method.
+    pub fn decode(req: RpcRequest) -> Result<Self, ApiError> {
+        let p = req.params;
+        Ok(match req.method.as_str() {
+            "wallet_status" => Self::Status,
+            "wallet_create" => Self::Create(object(p)?),
+            "wallet_import" => Self::Import(object(p)?),
+            "wallet_unlock" => Self::Unlock(object(p)?),
+            "wallet_lock" => Self::Lock,
+            "wallet_changePassword" => Self::ChangePassword(object(p)?),
+            "wallet_addAccount" => Self::AddAccount(object(p)?),
+            "wallet_renameAccount" => Self::RenameAccount(object(p)?),
+            "wallet_listAccounts" => Self::ListAccounts,
+            "wallet_export" => Self::Export(object(p)?),
+            "wallet_updateSettings" => Self::UpdateSettings(object(p)?),
+            "eth_accounts" => Self::EthAccounts,
+            "eth_requestAccounts" => Self::EthRequestAccounts,
+            "eth_chainId" => Self::EthChainId,
+            "wallet_switchEthereumChain" => {
+                let [param]: [SwitchChainParam; 1] = array(p)?;
+                Self::SwitchEthereumChain(param)
+            }
+            other => return Err(ApiError::method_not_found(other)),
+        })
+    }
+}
+
+/// Decodes object-shaped params; also accepts `[object]`, which some clients send.
+fn object<T: serde::de::DeserializeOwned>(params: Value) -> Result<T, ApiError> {
+    let value = match params {
+        Value::Array(mut items) if items.len() == 1 => items.pop().unwrap_or(Value::Null),
+        Value::Null => Value::Object(serde_json::Map::new()),
+        other => other,
+    };
+    serde_json::from_value(value).map_err(|e| ApiError::invalid_params(scrub_serde_message(&e)))
+}
+
+/// Decodes array-shaped (EIP-1193 positional) params.
+pub(crate) fn array<T: serde::de::DeserializeOwned>(params: Value) -> Result<T, ApiError> {
+    if !params.is_array() {
+        return Err(ApiError::invalid_params("params must be an array"));
+    }
+    serde_json::from_value(params).map_err(|e| ApiError::invalid_params(scrub_serde_message(&e)))
+}
