@@ -1,7 +1,14 @@
 //! Key material: the two curves, BIP-39 mnemonics, and HD derivation (BIP-32, SLIP-0010).
 
+pub mod accounts;
+pub mod bip32;
+pub mod ecdsa;
 pub mod ed25519;
+mod hash;
+pub mod mnemonic;
+pub mod path;
 pub mod secp256k1;
+pub mod slip10;
 
 use serde::{Deserialize, Serialize};
 
@@ -53,4 +60,11 @@ pub(crate) fn decode_hex_key(text: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, 
     hex::decode(t)
         .map(zeroize::Zeroizing::new)
         .map_err(|_| KeyError::NotHex)
+}
+
+/// Copies 32 bytes into a new secret (used for HMAC halves, which are already wiped buffers).
+pub(crate) fn secret32(bytes: &[u8; 32]) -> crate::secret::SecretBytes<32> {
+    let mut out = crate::secret::SecretBytes::zeroed();
+    *out.expose_secret_mut() = *bytes;
+    out
 }

@@ -29,6 +29,11 @@ impl Ed25519PrivateKey {
         Self::from_bytes(&decode_hex_key(text)?)
     }
 
+    /// Wraps 32 bytes known to be a private key (any 32 bytes are a valid Ed25519 seed).
+    pub(crate) fn from_array(bytes: &[u8; 32]) -> Self {
+        Self(SigningKey::from_bytes(bytes))
+    }
+
     /// The 32 private key bytes, wrapped so they are wiped when dropped.
     pub fn to_bytes(&self) -> crate::secret::SecretBytes<32> {
         let mut raw = self.0.to_bytes();

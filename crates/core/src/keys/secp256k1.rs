@@ -97,14 +97,10 @@ impl Secp256k1PrivateKey {
 }
 
 fn split(sig: &Signature, recid: RecoveryId) -> RecoverableSignature {
-    let bytes = sig.to_bytes();
-    let mut r = [0u8; 32];
-    let mut s = [0u8; 32];
-    r.copy_from_slice(&bytes[..32]);
-    s.copy_from_slice(&bytes[32..]);
+    let (r, s) = sig.split_bytes();
     RecoverableSignature {
-        r,
-        s,
+        r: r.into(),
+        s: s.into(),
         recovery_id: recid.to_byte(),
     }
 }
@@ -160,11 +156,20 @@ impl Secp256k1PublicKey {
     pub fn verifying_key(&self) -> &VerifyingKey {
         &self.0
     }
+
+    /// Wraps a k256 verifying key (always a valid point, never the identity).
+    pub(crate) fn from_verifying_key(key: VerifyingKey) -> Self {
+        Self(key)
+    }
 }
 
 impl fmt::Debug for Secp256k1PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Secp256k1PublicKey({})", hex::encode(self.to_compressed()))
+        write!(
+            f,
+            "Secp256k1PublicKey({})",
+            hex::encode(self.to_compressed())
+        )
     }
 }
 
@@ -206,7 +211,8 @@ mod tests {
     #[test]
     fn signatures_are_low_s_and_recover_to_the_signer() {
         let half_n =
-            hex::decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0").unwrap();
+            hex::decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0")
+                .unwrap();
         let key = Secp256k1PrivateKey::generate(&mut rand_core::OsRng);
         for i in 0u8..32 {
             let digest = [i; 32];
