@@ -1,1 +1,56 @@
-//! Ethereum and EVM chains.
+//! Ethereum and EVM chains: addresses, transactions, signed messages, typed data, EIP-7702
+//! authorizations, and a human-readable preview of each before it is signed.
+//!
+//! Every entry point takes the JSON a dapp sends over EIP-1193 and returns what the dapp
+//! expects back (`0x` hex, or JSON), so the protocol layer only routes:
+//!
+//! | method                     | sign                                 | preview                          |
+//! |----------------------------|--------------------------------------|----------------------------------|
+
+//! | `personal_sign`            | [`personal_sign`]                    | [`preview::preview_personal_message`] |
+//! | `eth_signTypedData_v4`     | [`sign_typed_data_v4`]               | [`preview::preview_typed_data`]  |
+//! | `wallet_signAuthorization` | [`sign_authorization`]               | [`preview::preview_authorization`] |
+//!
+//! The formats and rules are written up in `docs/ethereum.md`, the preview in `docs/preview.md`.
+
+pub mod address;
+pub mod authorization;
+pub mod fields;
+pub mod message;
+pub mod preview;
+pub mod transaction;
+pub mod typed_data;
+
+#[allow(dead_code)]
+mod abi;
+#[allow(dead_code)]
+mod chain;
+
+pub use address::{address_of, parse_address, to_checksum, AddressError};
+pub use alloy_primitives::Address;
+pub use authorization::{sign_authorization, AuthorizationError};
+pub use fields::FieldError;
+pub use message::personal_sign;
+pub use transaction::{sign_transaction, TransactionError};
+pub use typed_data::{sign_typed_data_v4, TypedDataError};
+
+/// Any error of the Ethereum module, for callers that route several methods through one path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EthError {
+    /// A malformed address.
+    #[error(transparent)]
+    Address(#[from] AddressError),
+    /// A missing or malformed request field.
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    /// A transaction that cannot be signed.
+    #[error(transparent)]
+    Transaction(#[from] TransactionError),
+    /// Typed data that cannot be hashed or signed.
+    #[error(transparent)]
+    TypedData(#[from] TypedDataError),
+    /// An authorization that cannot be signed.
+    #[error(transparent)]
+    Authorization(#[from] AuthorizationError),
+}
