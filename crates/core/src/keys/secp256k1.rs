@@ -164,7 +164,11 @@ impl Secp256k1PublicKey {
 
 impl fmt::Debug for Secp256k1PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Secp256k1PublicKey({})", hex::encode(self.to_compressed()))
+        write!(
+            f,
+            "Secp256k1PublicKey({})",
+            hex::encode(self.to_compressed())
+        )
     }
 }
 
@@ -206,7 +210,8 @@ mod tests {
     #[test]
     fn signatures_are_low_s_and_recover_to_the_signer() {
         let half_n =
-            hex::decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0").unwrap();
+            hex::decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0")
+                .unwrap();
         let key = Secp256k1PrivateKey::generate(&mut rand_core::OsRng);
         for i in 0u8..32 {
             let digest = [i; 32];
