@@ -1,6 +1,15 @@
 //! The transaction and message preview: every decoder and every warning, on instruction bytes
 //! laid out as the programs define them (layouts cited next to each builder).
 
+// A test crate: a failed expectation should panic, and test arithmetic is on small known values.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
 use custodian_core::chains::solana::{
     format_lamports, format_token_amount, preview_message, preview_transaction, Address,
     AddressTableLookup, CompiledInstruction, Message, MessageHeader, MessageVersion, Preview,

@@ -1,6 +1,15 @@
 //! Sign-In With Solana: domain binding, address checks, field validation, the output shape,
 //! and the sign-in preview's warnings.
 
+// A test crate: a failed expectation should panic, and test arithmetic is on small known values.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
 use custodian_core::chains::solana::{
     preview_sign_in, sign_in, Address, PreviewContext, Severity, SignInError, SignInInput,
     SignInOptions, SignInOutput, SolError,

@@ -1,6 +1,15 @@
 //! Known-answer tests for the Solana path: web3.js keypair and transaction vectors, RFC 8032
 //! through `sign_message`, and the Wallet Standard's sign-in message texts.
 
+// A test crate: a failed expectation should panic, and test arithmetic is on small known values.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
 use custodian_core::chains::solana::{
     keypair_from_secret_key, sign_message, sign_transaction, Address, KeypairError, Message,
     MessageVersion, SignInInput, SignInMessage, Transaction,
@@ -188,7 +197,8 @@ fn rfc8032_through_sign_message() {
 /// uri, expected text).
 #[wasm_bindgen_test(unsupported = test)]
 fn wallet_standard_sign_in_texts() {
-    let cases: &[(&str, &str, Option<&str>, Option<&str>, &str)] = &[
+    type Case<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, &'a str);
+    let cases: &[Case] = &[
         (
             "solana.com",
             "A",

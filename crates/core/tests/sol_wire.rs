@@ -1,6 +1,15 @@
 //! The Solana wire format: hand-built legacy and v0 transactions, multi-signer slots, every
 //! parser error, truncation, message-signing refusals, and (natively) property tests.
 
+// A test crate: a failed expectation should panic, and test arithmetic is on small known values.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
 use custodian_core::chains::solana::{
     check_signable_message, sign_all_transactions, sign_message, sign_transaction,
     sign_transaction_input, AccountRef, Address, Message, MessageVersion, SignTransactionInput,
