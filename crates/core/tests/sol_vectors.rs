@@ -166,8 +166,8 @@ fn web3js_signed_transfer() {
 
 /// RFC 8032 §7.1 through the Solana message-signing path. None of the five messages is a
 /// transaction message (empty, 1 and 2 bytes are too short; TEST 1024 declares 8 signers of
-/// which 184 read-only; SHA(abc) starts with 0xdd, version 93 read as v0, whose header
-/// is invalid), so all five must be signed and match byte for byte.
+/// which 184 read-only; SHA(abc) starts with 0xdd, version 93, and fits neither the v0 nor
+/// the v1 layout), so all five must be signed and match byte for byte.
 #[wasm_bindgen_test(unsupported = test)]
 fn rfc8032_through_sign_message() {
     let v: Value = serde_json::from_str(RFC8032).unwrap();

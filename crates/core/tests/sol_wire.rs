@@ -506,6 +506,35 @@ fn sign_message_refuses_transactions() {
         sign_message(&k, &future),
         Err(SolError::MessageIsTransaction)
     );
+    // A v1 message (SIMD-0385: version byte 129, fixed-width counts, signatures after the
+    // message), with or without its signatures appended, is refused too.
+    let mut v1 = vec![
+        0x81, // version 1
+        1, 0, 1, // header: 1 signer, program read-only
+        1, // 1 instruction
+        0x03, 0, 0, 0, // config mask: bits 0 and 1 (priority fee, 8 bytes)
+    ];
+    v1.extend_from_slice(&[0x44; 32]); // lifetime specifier (blockhash)
+    v1.push(2); // 2 addresses
+    v1.extend_from_slice(&addr(&k));
+    v1.extend_from_slice(&[4u8; 32]);
+    v1.extend_from_slice(&1000u64.to_le_bytes()); // config values: priority fee
+    v1.extend_from_slice(&[1, 1, 2, 0]); // instruction header: program 1, 1 account, 2 bytes
+    v1.extend_from_slice(&[0, 0xaa, 0xbb]); // payload: account 0, data aa bb
+    assert_eq!(sign_message(&k, &v1), Err(SolError::MessageIsTransaction));
+    let mut v1_signed = v1.clone();
+    v1_signed.extend_from_slice(&[0u8; 64]);
+    assert_eq!(
+        sign_message(&k, &v1_signed),
+        Err(SolError::MessageIsTransaction)
+    );
+    // Signing v1 transactions is not supported (yet): a precise error, not a guess.
+    assert_eq!(
+        sign_transaction(&k, &v1_signed),
+        Err(SolError::Wire(WireError::UnsupportedVersion { version: 1 }))
+    );
+    // Cut short, it is no longer a message.
+    assert!(sign_message(&k, &v1[..v1.len() - 1]).is_ok());
     // Off-chain message header.
     let mut off = b"\xffsolana offchain".to_vec();
     off.extend_from_slice(&[0, 1, 2]);

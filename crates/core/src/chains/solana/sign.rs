@@ -59,9 +59,11 @@ pub fn sign_message(key: &Ed25519PrivateKey, message: &[u8]) -> Result<[u8; 64],
 ///
 /// - any input whose *prefix* is a valid legacy or v0 message: that signature would
 ///   authorise the transaction. A prefix, not the whole input, because trailing bytes must not
-///   be a way around the check. Versions 1 to 126, which no validator accepts today, are
-///   read with the v0 layout and refused too, so a future format cannot turn an old
-///   signature into a transaction;
+///   be a way around the check;
+/// - any input starting with a version byte `0x81..=0xfe` whose prefix reads as a message in
+///   the v0 layout or in the v1 layout of SIMD-0385 (version byte 129, signatures *after*
+///   the message, already listed by the Wallet Standard). This wallet does not sign v1
+///   transactions yet, but a signature given today must not become one;
 /// - input starting with the off-chain message prefix `\xffsolana offchain`: verifiers read
 ///   it as a structured off-chain message (application domain, signer list) that this wallet
 ///   does not decode for the user.
@@ -75,21 +77,81 @@ pub fn check_signable_message(message: &[u8]) -> Result<(), SolError> {
     Ok(())
 }
 
-/// Whether some prefix of `bytes` is a valid transaction message (any version prefix below
-/// 127 read with the v0 layout).
+/// Whether some prefix of `bytes` is a transaction message: legacy or v0 passing every
+/// validation rule, or, behind any other version byte below `0xff`, the v0 or v1 layout.
 fn is_transaction_message_prefix(bytes: &[u8]) -> bool {
-    let mut r = Reader::new(bytes);
+    let valid = |b: &[u8]| {
+        let mut r = Reader::new(b);
+        Message::read(&mut r).is_ok_and(|m| m.validate().is_ok())
+    };
     match bytes.first() {
-        Some(&b) if b & 0x80 != 0 && b != 0xff => {
+        None => false,
+        Some(&b) if b & 0x80 == 0 || b == 0x80 => valid(bytes),
+        Some(0xff) => false,
+        Some(_) => {
             // Read the rest as v0: swap in the v0 prefix on a copy.
             let mut as_v0 = bytes.to_vec();
             if let Some(first) = as_v0.first_mut() {
                 *first = 0x80;
             }
-            let mut r = Reader::new(&as_v0);
-            Message::read(&mut r).is_ok_and(|m| m.validate().is_ok())
+            valid(&as_v0) || is_v1_message_prefix(bytes)
         }
-        Some(_) => Message::read(&mut r).is_ok_and(|m| m.validate().is_ok()),
-        None => false,
     }
+}
+
+/// Whether a prefix of `bytes` (after its version byte) has the SIMD-0385 v1 message layout:
+///
+/// ```text
+/// u8 version, 3 x u8 header, u8 num_instructions, u32 LE config mask, 32 lifetime,
+/// u8 num_addresses, num_addresses x 32, popcount(mask) x 4 config values,
+/// num_instructions x (u8 program, u8 num_accounts, u16 LE data length),
+/// then per instruction its account indexes and data
+/// ```
+///
+/// The proposal is still under review, so only its structure and the header and index rules
+/// shared with earlier versions are checked: a looser check refuses more, which is the safe
+/// direction here.
+fn is_v1_message_prefix(bytes: &[u8]) -> bool {
+    fn read(r: &mut Reader<'_>) -> Option<()> {
+        r.u8("version").ok()?;
+        let required = r.u8("header").ok()?;
+        let readonly_signed = r.u8("header").ok()?;
+        let readonly_unsigned = r.u8("header").ok()?;
+        if required == 0 || readonly_signed >= required {
+            return None;
+        }
+        let num_instructions = r.u8("instructions").ok()?;
+        let mask = u32::from_le_bytes(r.array::<4>("config mask").ok()?);
+        r.take(32, "lifetime").ok()?;
+        let num_addresses = r.u8("addresses").ok()?;
+        if u16::from(num_addresses)
+            < u16::from(required).saturating_add(u16::from(readonly_unsigned))
+        {
+            return None;
+        }
+        r.take(usize::from(num_addresses).saturating_mul(32), "addresses")
+            .ok()?;
+        let config_words = usize::try_from(mask.count_ones()).ok()?;
+        r.take(config_words.saturating_mul(4), "config values")
+            .ok()?;
+        let mut headers = Vec::with_capacity(usize::from(num_instructions));
+        for _ in 0..num_instructions {
+            let program = r.u8("program").ok()?;
+            let accounts = r.u8("accounts").ok()?;
+            let data = u16::from_le_bytes(r.array::<2>("data length").ok()?);
+            if program >= num_addresses {
+                return None;
+            }
+            headers.push((accounts, data));
+        }
+        for (accounts, data) in headers {
+            let indexes = r.take(usize::from(accounts), "account indexes").ok()?;
+            if indexes.iter().any(|&i| i >= num_addresses) {
+                return None;
+            }
+            r.take(usize::from(data), "data").ok()?;
+        }
+        Some(())
+    }
+    read(&mut Reader::new(bytes)).is_some()
 }

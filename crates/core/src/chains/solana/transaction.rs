@@ -6,6 +6,9 @@
 use super::message::Message;
 use super::wire::{write_compact_u16, Reader, WireError};
 
+/// The first byte of a v1 transaction.
+const V1_VERSION_BYTE: u8 = 0x81;
+
 /// A parsed, validated transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transaction {
@@ -21,6 +24,12 @@ impl Transaction {
     /// Parses wire bytes, validates the message, and checks there is exactly one signature
     /// slot per required signer and nothing after the message.
     pub fn parse(wire: &[u8]) -> Result<Self, WireError> {
+        // A v1 transaction (SIMD-0385) starts with its version byte 129 and puts the
+        // signatures after the message. Read as a legacy/v0 signature count, 0x81 would
+        // announce at least 129 slots (8 KiB), more than any transaction can carry.
+        if wire.first() == Some(&V1_VERSION_BYTE) {
+            return Err(WireError::UnsupportedVersion { version: 1 });
+        }
         let mut r = Reader::new(wire);
         let count = r.compact_u16("signature count")?;
         let mut signatures = Vec::with_capacity(usize::from(count).min(r.remaining() / 64));
