@@ -622,6 +622,7 @@ fn unknown_program_and_malformed_instructions() {
     let a = &p.actions[0];
     assert_eq!(a.program, other(0x99).to_string());
     assert_eq!(a.name, "unknown");
+    assert_eq!(field(&a.fields, "Data (hex)"), "010203");
     assert_eq!(
         a.accounts,
         vec![

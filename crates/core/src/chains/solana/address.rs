@@ -119,15 +119,16 @@ impl<'de> serde::Deserialize<'de> for Address {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn system_program_is_all_zero() {
         let a = Address::parse("11111111111111111111111111111111").unwrap();
         assert_eq!(a.to_bytes(), [0u8; 32]);
         assert_eq!(a.to_string(), "11111111111111111111111111111111");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn rejects_bad_text() {
         assert_eq!(Address::parse("0OIl"), Err(AddressError::NotBase58));
         assert_eq!(
@@ -153,7 +154,7 @@ mod tests {
         ));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn serde_is_base58_text() {
         let a = Address::new([7u8; 32]);
         let json = serde_json::to_string(&a).unwrap();

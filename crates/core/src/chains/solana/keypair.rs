@@ -80,8 +80,9 @@ pub fn secret_key_bytes(key: &Ed25519PrivateKey) -> SecretBytes<64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn round_trip_and_errors() {
         let key = Ed25519PrivateKey::from_bytes(&[9u8; 32]).unwrap();
         let sk = secret_key_bytes(&key);

@@ -219,7 +219,10 @@ pub(crate) fn decode(message: &Message, ix: &CompiledInstruction) -> Decoded {
         MEMO_PROGRAM | MEMO_V1_PROGRAM => memo(&cur),
         _ => Ok(Partial {
             name: "unknown".into(),
-            fields: vec![field("Data", format!("{} bytes", ix.data.len()))],
+            fields: vec![
+                field("Data length", format!("{} bytes", ix.data.len())),
+                field("Data (hex)", hex::encode(&ix.data)),
+            ],
             effects: vec![],
             understanding: Understanding::UnknownProgram,
             headline: None,
@@ -240,7 +243,7 @@ pub(crate) fn decode(message: &Message, ix: &CompiledInstruction) -> Decoded {
         Err((name, Bad(why))) => Decoded {
             program: program_label,
             name,
-            fields: vec![field("Data", hex::encode(&ix.data))],
+            fields: vec![field("Data (hex)", hex::encode(&ix.data))],
             effects: vec![],
             understanding: Understanding::Malformed(why),
             headline: None,

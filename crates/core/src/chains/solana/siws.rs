@@ -474,8 +474,9 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn rfc3339() {
         assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:00.5Z"), Some(500));
@@ -506,7 +507,7 @@ mod tests {
         assert!(parse_rfc3339_ms("9999-12-31T23:59:60.999-23:59").is_some());
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn origins() {
         assert_eq!(
             origin_authority("https://App.Example:8443"),

@@ -276,8 +276,9 @@ pub fn encode_compact_u16(value: u16) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn compact_u16_known_encodings() {
         // Table from the Solana SDK's short_vec tests.
         let cases: &[(u16, &[u8])] = &[
@@ -298,7 +299,7 @@ mod tests {
         assert_eq!(cases.len(), 9);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn compact_u16_rejects() {
         use WireError::*;
         assert_eq!(
@@ -348,7 +349,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn compact_u16_every_value_round_trips() {
         for v in 0..=u16::MAX {
             let enc = encode_compact_u16(v);
@@ -356,7 +357,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn too_long_to_encode() {
         let mut out = Vec::new();
         assert_eq!(
