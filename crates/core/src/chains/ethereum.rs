@@ -1,1 +1,3 @@
 //! Ethereum and EVM chains.
+
+pub mod keystore;
