@@ -3,6 +3,14 @@
 //!
 //! The vault encrypts with `chacha20poly1305::XChaCha20Poly1305` through `AeadInPlace`, the
 //! same API used here.
+// A test binary: a panic is how a failed check is reported, and counts cannot overflow.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, KeyInit, XChaCha20Poly1305};

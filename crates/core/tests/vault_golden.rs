@@ -1,5 +1,13 @@
 //! Format stability: `fixtures/vault-v1.bin`, written by the first implementation of format
 //! version 1, must open in every later version with exactly the contents below.
+// A test binary: a panic is how a failed check is reported, and counts cannot overflow.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 
 use custodian_core::keys::ed25519::Ed25519PrivateKey;
 use custodian_core::keys::secp256k1::Secp256k1PrivateKey;

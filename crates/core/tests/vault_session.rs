@@ -1,5 +1,13 @@
 //! The lock state machine: create, lock/unlock, auto-lock on idle, save generations, update
 //! with rollback, password change, and exports that ask for the password again.
+// A test binary: a panic is how a failed check is reported, and counts cannot overflow.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 
 use custodian_core::keys::Curve;
 use custodian_core::secret::{SecretBytes, SecretString, SecretVec};

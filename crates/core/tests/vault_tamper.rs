@@ -6,6 +6,14 @@
 //! real `vault::open`. Ciphertext damage is only caught after the key is derived, so those
 //! cases use `open_with_key` with a key derived once (one AEAD per case instead of one
 //! Argon2id), plus a handful through the full `open`.
+// A test binary: a panic is how a failed check is reported, and counts cannot overflow.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
 
 use custodian_core::keys::Curve;
 use custodian_core::secret::{SecretBytes, SecretString, SecretVec};

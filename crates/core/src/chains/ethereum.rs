@@ -16,6 +16,7 @@
 pub mod address;
 pub mod authorization;
 pub mod fields;
+pub mod keystore;
 pub mod message;
 pub mod preview;
 pub mod transaction;
