@@ -96,7 +96,11 @@ impl ApiError {
 
     /// 4001: the user rejected the request.
     pub fn user_rejected() -> Self {
-        Self::new(USER_REJECTED, "UserRejected", "the user rejected the request")
+        Self::new(
+            USER_REJECTED,
+            "UserRejected",
+            "the user rejected the request",
+        )
     }
 
     /// The `data.kind` of this error, if any.

@@ -3,8 +3,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::error::{scrub_serde_message, ApiError};
 use super::envelope::RpcRequest;
+use super::error::{scrub_serde_message, ApiError};
 use crate::secret::SecretString;
 
 /// Argon2id cost chosen by the caller (`kdf` in `wallet_create`/`wallet_import`).
@@ -206,6 +206,82 @@ pub enum Request {
     EthChainId,
     /// `wallet_switchEthereumChain` (EIP-3326).
     SwitchEthereumChain(SwitchChainParam),
+    /// `personal_sign` `[data, address]` (EIP-191).
+    PersonalSign {
+        /// `0x` hex bytes, or UTF-8 text.
+        data: String,
+        /// The signing account.
+        address: String,
+    },
+    /// `eth_signTypedData_v4` `[address, typedData]` (EIP-712).
+    SignTypedData {
+        /// The signing account.
+        address: String,
+        /// The typed data, as an object or a JSON string.
+        typed_data: Value,
+    },
+    /// `eth_signTransaction` `[tx]`.
+    SignTransaction(Value),
+    /// `wallet_signAuthorization` `{account?, chainId?, address, nonce}` (EIP-7702).
+    SignAuthorization(Value),
+    /// `solana_signTransaction` `{address, transaction}`.
+    SolanaSignTransaction(SolanaSignTransactionParams),
+    /// `solana_signAllTransactions` `{address, transactions}`.
+    SolanaSignAllTransactions(SolanaSignAllParams),
+    /// `solana_signMessage` `{address, message}`.
+    SolanaSignMessage(SolanaSignMessageParams),
+    /// `solana_signIn` `{address?, input}`.
+    SolanaSignIn(SolanaSignInParams),
+    /// A method Custodian knows and deliberately does not serve (`eth_sendTransaction`, `eth_sign`).
+    Unsupported(&'static str),
+}
+
+/// `solana_signTransaction` params (the Wallet Standard's `solana:signTransaction` input).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SolanaSignTransactionParams {
+    /// The signing account (base58).
+    pub address: String,
+    /// The serialized transaction, base64.
+    pub transaction: String,
+    /// Wallet Standard chain, e.g. `solana:mainnet`.
+    #[serde(default)]
+    pub chain: Option<String>,
+}
+
+/// `solana_signAllTransactions` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SolanaSignAllParams {
+    /// The signing account (base58).
+    pub address: String,
+    /// The serialized transactions, base64.
+    pub transactions: Vec<String>,
+    /// Wallet Standard chain.
+    #[serde(default)]
+    pub chain: Option<String>,
+}
+
+/// `solana_signMessage` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SolanaSignMessageParams {
+    /// The signing account (base58).
+    pub address: String,
+    /// The message bytes, base64.
+    pub message: String,
+}
+
+/// `solana_signIn` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SolanaSignInParams {
+    /// The signing account (default: the first Solana account).
+    #[serde(default)]
+    pub address: Option<String>,
+    /// The Wallet Standard `SolanaSignInInput`.
+    #[serde(default)]
+    pub input: Option<Value>,
 }
 
 impl Request {
@@ -231,6 +307,42 @@ impl Request {
                 let [param]: [SwitchChainParam; 1] = array(p)?;
                 Self::SwitchEthereumChain(param)
             }
+            "personal_sign" => {
+                let (data, address): (String, String) = array(p)?;
+                Self::PersonalSign { data, address }
+            }
+            "eth_signTypedData_v4" => {
+                let (address, typed_data): (String, Value) = array(p)?;
+                Self::SignTypedData {
+                    address,
+                    typed_data,
+                }
+            }
+            "eth_signTransaction" => {
+                let [tx]: [Value; 1] = array(p)?;
+                Self::SignTransaction(tx)
+            }
+            "wallet_signAuthorization" => {
+                let value = match p {
+                    Value::Array(mut items) if items.len() == 1 => {
+                        items.pop().unwrap_or(Value::Null)
+                    }
+                    other => other,
+                };
+                if !value.is_object() {
+                    return Err(ApiError::invalid_params("params must be an object"));
+                }
+                Self::SignAuthorization(value)
+            }
+            "solana_signTransaction" => Self::SolanaSignTransaction(object(p)?),
+            "solana_signAllTransactions" => Self::SolanaSignAllTransactions(object(p)?),
+            "solana_signMessage" => Self::SolanaSignMessage(object(p)?),
+            "solana_signIn" => Self::SolanaSignIn(object(p)?),
+            "eth_sendTransaction" => Self::Unsupported("eth_sendTransaction"),
+            "eth_sendRawTransaction" => Self::Unsupported("eth_sendRawTransaction"),
+            "eth_sign" => Self::Unsupported("eth_sign"),
+            "eth_signTypedData" => Self::Unsupported("eth_signTypedData"),
+            "eth_signTypedData_v3" => Self::Unsupported("eth_signTypedData_v3"),
             other => return Err(ApiError::method_not_found(other)),
         })
     }

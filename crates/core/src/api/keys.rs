@@ -1,0 +1,146 @@
+//! From an account to the key that signs for it, with a cache for the unlocked session.
+//!
+//! HD derivation costs a PBKDF2 run (the BIP-39 seed) plus five curve multiplications, which
+//! would dominate every signature. Keys are derived once per unlock and cached here; the cache
+//! is dropped (and every key zeroized) whenever the vault locks, by hand or by idle timeout.
+
+use crate::keys::accounts::{derive, DerivedKey};
+use crate::keys::ed25519::Ed25519PrivateKey;
+use crate::keys::mnemonic::seed_from_unvalidated_phrase;
+use crate::keys::path::DerivationPath;
+use crate::keys::secp256k1::Secp256k1PrivateKey;
+use crate::vault::{Account, AccountSource, Chain, Keyring};
+
+use super::error::ApiError;
+
+/// Derived or imported keys of the unlocked session, by account address.
+#[derive(Default)]
+pub(crate) struct KeyCache {
+    secp256k1: Vec<(String, Secp256k1PrivateKey)>,
+    ed25519: Vec<(String, Ed25519PrivateKey)>,
+}
+
+impl KeyCache {
+    /// Drops every cached key; each zeroizes itself.
+    pub(crate) fn clear(&mut self) {
+        self.secp256k1.clear();
+        self.ed25519.clear();
+    }
+
+    /// The secp256k1 key of the Ethereum account `address` (any letter case).
+    pub(crate) fn ethereum(
+        &mut self,
+        keyring: &Keyring,
+        address: &str,
+    ) -> Result<&Secp256k1PrivateKey, ApiError> {
+        let wanted = address.to_ascii_lowercase();
+        let pos = match self.secp256k1.iter().position(|(a, _)| *a == wanted) {
+            Some(pos) => pos,
+            None => {
+                let account = find_account(keyring, Chain::Ethereum, address)?;
+                let DerivedKey::Secp256k1(key) = account_key(keyring, account)? else {
+                    return Err(internal("an Ethereum account holds a non-secp256k1 key"));
+                };
+                self.secp256k1.push((wanted, key));
+                self.secp256k1.len().saturating_sub(1)
+            }
+        };
+        self.secp256k1
+            .get(pos)
+            .map(|(_, k)| k)
+            .ok_or_else(|| internal("key cache index"))
+    }
+
+    /// The Ed25519 key of the Solana account `address`.
+    pub(crate) fn solana(
+        &mut self,
+        keyring: &Keyring,
+        address: &str,
+    ) -> Result<&Ed25519PrivateKey, ApiError> {
+        let pos = match self.ed25519.iter().position(|(a, _)| a == address) {
+            Some(pos) => pos,
+            None => {
+                let account = find_account(keyring, Chain::Solana, address)?;
+                let DerivedKey::Ed25519(key) = account_key(keyring, account)? else {
+                    return Err(internal("a Solana account holds a non-Ed25519 key"));
+                };
+                self.ed25519.push((address.to_owned(), key));
+                self.ed25519.len().saturating_sub(1)
+            }
+        };
+        self.ed25519
+            .get(pos)
+            .map(|(_, k)| k)
+            .ok_or_else(|| internal("key cache index"))
+    }
+}
+
+/// The account on `chain` with `address`; Ethereum addresses compare without letter case.
+pub(crate) fn find_account<'k>(
+    keyring: &'k Keyring,
+    chain: Chain,
+    address: &str,
+) -> Result<&'k Account, ApiError> {
+    keyring
+        .accounts
+        .iter()
+        .find(|a| {
+            a.chain == chain
+                && match chain {
+                    Chain::Ethereum => a.address.eq_ignore_ascii_case(address),
+                    Chain::Solana => a.address == address,
+                }
+        })
+        .ok_or_else(|| {
+            ApiError::new(
+                super::error::UNAUTHORIZED,
+                "UnknownAccount",
+                "this wallet has no such account",
+            )
+        })
+}
+
+/// The private key behind `account`: derived from the recovery phrase, or imported.
+pub(crate) fn account_key(keyring: &Keyring, account: &Account) -> Result<DerivedKey, ApiError> {
+    match &account.source {
+        AccountSource::Hd { path } => {
+            let phrase = keyring
+                .mnemonic
+                .as_ref()
+                .ok_or_else(|| internal("an HD account without a recovery phrase"))?;
+            let path: DerivationPath = path
+                .parse()
+                .map_err(|_| internal("a stored derivation path does not parse"))?;
+            let passphrase = phrase
+                .passphrase
+                .as_ref()
+                .map(|p| p.expose_secret())
+                .unwrap_or("");
+            let seed = seed_from_unvalidated_phrase(phrase.phrase.expose_secret(), passphrase);
+            derive(&seed, account.curve, &path).map_err(|_| internal("derivation failed"))
+        }
+        AccountSource::Imported { key_index } => {
+            let key = usize::try_from(*key_index)
+                .ok()
+                .and_then(|i| keyring.imported_keys.get(i))
+                .ok_or_else(|| internal("an account points at a missing key"))?;
+            let secret = key.secret.expose_secret();
+            match account.chain {
+                Chain::Ethereum => Secp256k1PrivateKey::from_bytes(secret)
+                    .map(DerivedKey::Secp256k1)
+                    .map_err(|_| internal("a stored key is invalid")),
+                Chain::Solana => Ed25519PrivateKey::from_bytes(secret)
+                    .map(DerivedKey::Ed25519)
+                    .map_err(|_| internal("a stored key is invalid")),
+            }
+        }
+    }
+}
+
+fn internal(what: &str) -> ApiError {
+    ApiError::new(
+        super::error::INTERNAL_ERROR,
+        "Internal",
+        format!("internal error: {what}"),
+    )
+}

@@ -1,0 +1,257 @@
+//! [`Wallet`]: the state machine every host drives with requests.
+
+use rand_core::CryptoRngCore;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::envelope::{RpcRequest, RpcResponse};
+use super::error::{ApiError, INTERNAL_ERROR, INVALID_PARAMS, UNAUTHORIZED};
+use super::keys::KeyCache;
+use super::request::Request;
+use crate::vault::{Keyring, SealedVault, VaultError, VaultSession};
+
+/// An event an EIP-1193 provider emits, caused by a request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProviderEvent {
+    /// `accountsChanged`, `chainChanged`, `connect` or `disconnect`.
+    pub event: &'static str,
+    /// The event's payload, as EIP-1193 defines it.
+    pub data: Value,
+}
+
+/// What the host supplies with each request: the time and a random source.
+///
+/// The core never reads a clock or an entropy source itself, so the same code runs in the
+/// browser (`Date.now`, `crypto.getRandomValues`), natively and in tests.
+pub struct Env<'a, R: CryptoRngCore> {
+    /// A cryptographically secure random source.
+    pub rng: &'a mut R,
+    /// Unix time in milliseconds.
+    pub now_ms: u64,
+    /// The web origin of the requesting page as the browser reported it (`event.origin`);
+    /// `None` for the wallet's own UI, the CLI operator and tests.
+    pub origin: Option<&'a str>,
+}
+
+/// The wallet: at most one vault, locked or unlocked, and what the host must persist.
+///
+/// Hosts call [`Wallet::handle`] for each request, then [`Wallet::take_save`] and persist the
+/// bytes it returns (new copy durable first, then drop older ones) *before* giving the result
+/// to the caller, and [`Wallet::take_events`] to emit provider events.
+pub struct Wallet {
+    pub(crate) vault: Option<VaultSession>,
+    pub(crate) keys: KeyCache,
+    /// The active EVM chain while locked (the vault's setting is authoritative when unlocked).
+    pub(crate) chain_id: u64,
+    save: Option<SealedVault>,
+    events: Vec<ProviderEvent>,
+}
+
+impl Default for Wallet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Wallet {
+    /// A wallet with no vault yet.
+    pub fn new() -> Self {
+        Self {
+            vault: None,
+            keys: KeyCache::default(),
+            chain_id: 1,
+            save: None,
+            events: Vec::new(),
+        }
+    }
+
+    /// A locked wallet over the vault bytes the host stored last.
+    ///
+    /// # Errors
+    /// The vault header cannot be read (`Corrupted`, `UnsupportedVersion`, ...).
+    pub fn from_sealed(bytes: Vec<u8>) -> Result<Self, ApiError> {
+        let session = VaultSession::from_sealed(bytes).map_err(vault_error)?;
+        Ok(Self {
+            vault: Some(session),
+            ..Self::new()
+        })
+    }
+
+    /// Answers one request given as JSON text with a JSON-RPC response as text.
+    pub fn handle_json<R: CryptoRngCore>(&mut self, text: &str, env: &mut Env<'_, R>) -> String {
+        let response = match RpcRequest::from_json(text) {
+            Ok(req) => {
+                let id = req.id.clone();
+                RpcResponse::new(id, self.handle(req, env))
+            }
+            Err(e) => RpcResponse::new(None, Err(e)),
+        };
+        serde_json::to_string(&response).unwrap_or_else(|_| {
+            r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"internal error: response encoding"}}"#
+                .to_owned()
+        })
+    }
+
+    /// Answers one request.
+    pub fn handle<R: CryptoRngCore>(
+        &mut self,
+        req: RpcRequest,
+        env: &mut Env<'_, R>,
+    ) -> Result<Value, ApiError> {
+        let request = Request::decode(req)?;
+        self.dispatch(request, env)
+    }
+
+    /// The sealed vault to persist, if the last requests changed it (the newest one only).
+    pub fn take_save(&mut self) -> Option<SealedVault> {
+        self.save.take()
+    }
+
+    /// Provider events caused by the last requests, oldest first.
+    pub fn take_events(&mut self) -> Vec<ProviderEvent> {
+        core::mem::take(&mut self.events)
+    }
+
+    fn dispatch<R: CryptoRngCore>(
+        &mut self,
+        request: Request,
+        env: &mut Env<'_, R>,
+    ) -> Result<Value, ApiError> {
+        use Request as Q;
+        match request {
+            Q::Status => Ok(self.status(env.now_ms)),
+            Q::Create(p) => self.create(p, env),
+            Q::Import(p) => self.import(p, env),
+            Q::Unlock(p) => self.unlock(&p.password.0, env.now_ms),
+            Q::Lock => {
+                self.lock();
+                Ok(Value::Null)
+            }
+            Q::ChangePassword(p) => self.change_password(p, env),
+            Q::AddAccount(p) => self.add_account(p, env),
+            Q::RenameAccount(p) => self.rename_account(p, env),
+            Q::ListAccounts => self.list_accounts(env.now_ms),
+            Q::Export(p) => self.export(p, env),
+            Q::UpdateSettings(p) => self.update_settings(p, env),
+            Q::EthAccounts => Ok(self.eth_accounts(env.now_ms)),
+            Q::EthRequestAccounts => self.eth_request_accounts(env.now_ms),
+            Q::EthChainId => Ok(Value::String(format!("0x{:x}", self.chain_id(env.now_ms)))),
+            Q::SwitchEthereumChain(p) => self.switch_chain(&p.chain_id, env),
+            Q::PersonalSign { data, address } => self.personal_sign(&data, &address, env.now_ms),
+            Q::SignTypedData {
+                address,
+                typed_data,
+            } => self.sign_typed_data(&address, &typed_data, env.now_ms),
+            Q::SignTransaction(tx) => self.sign_transaction(&tx, env.now_ms),
+            Q::SignAuthorization(p) => self.sign_authorization(p, env.now_ms),
+            Q::SolanaSignTransaction(p) => self.solana_sign_transaction(p, env.now_ms),
+            Q::SolanaSignAllTransactions(p) => self.solana_sign_all(p, env.now_ms),
+            Q::SolanaSignMessage(p) => self.solana_sign_message(p, env.now_ms),
+            Q::SolanaSignIn(p) => self.solana_sign_in(p, env.origin, env.now_ms),
+            Q::Unsupported(method) => Err(super::signing::unsupported(method)),
+        }
+    }
+
+    /// The unlocked keyring; if the vault has locked itself (idle timeout), the key cache is
+    /// dropped too and the caller gets `Locked`.
+    pub(crate) fn keyring(&mut self, now_ms: u64) -> Result<&Keyring, ApiError> {
+        let Some(session) = self.vault.as_mut() else {
+            return Err(no_vault());
+        };
+        match session.keyring(now_ms) {
+            Ok(k) => Ok(k),
+            Err(e) => {
+                self.keys.clear();
+                Err(vault_error(e))
+            }
+        }
+    }
+
+    /// Applies a change to the keyring and queues the sealed result for the host.
+    pub(crate) fn update<R: CryptoRngCore, T>(
+        &mut self,
+        env: &mut Env<'_, R>,
+        change: impl FnOnce(&mut Keyring) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let session = self.vault.as_mut().ok_or_else(no_vault)?;
+        let result = session.update(env.now_ms, env.rng, |k| change(k));
+        if session.is_locked() {
+            self.keys.clear();
+        }
+        let (value, sealed) = result?;
+        self.save = Some(sealed);
+        Ok(value)
+    }
+
+    pub(crate) fn set_saved(&mut self, sealed: SealedVault) {
+        self.save = Some(sealed);
+    }
+
+    pub(crate) fn emit(&mut self, event: &'static str, data: Value) {
+        self.events.push(ProviderEvent { event, data });
+    }
+
+    pub(crate) fn lock(&mut self) {
+        let was_unlocked = self.vault.as_ref().is_some_and(|v| !v.is_locked());
+        if let Some(v) = self.vault.as_mut() {
+            v.lock();
+        }
+        self.keys.clear();
+        if was_unlocked {
+            self.emit("accountsChanged", json!([]));
+        }
+    }
+
+    fn status(&mut self, now_ms: u64) -> Value {
+        let Some(session) = self.vault.as_mut() else {
+            return json!({"state": "empty"});
+        };
+        let status = session.status(now_ms);
+        if status.locked {
+            self.keys.clear();
+        }
+        json!({
+            "state": if status.locked { "locked" } else { "unlocked" },
+            "generation": status.generation,
+            "autoLockAt": status.auto_lock_at_ms,
+        })
+    }
+}
+
+/// The error for requests that need a vault when there is none.
+pub(crate) fn no_vault() -> ApiError {
+    ApiError::new(
+        UNAUTHORIZED,
+        "NoVault",
+        "there is no wallet yet: create or import one",
+    )
+}
+
+/// Maps a vault error to the protocol's codes (docs/protocol.md "Errors").
+pub(crate) fn vault_error(e: VaultError) -> ApiError {
+    let message = e.to_string();
+    let (code, kind) = match e {
+        VaultError::Locked => return ApiError::locked(),
+        VaultError::WrongPassword => (UNAUTHORIZED, "WrongPassword"),
+        VaultError::NotAVault => (INTERNAL_ERROR, "NotAVault"),
+        VaultError::Corrupted => (INTERNAL_ERROR, "Corrupted"),
+        VaultError::UnsupportedVersion { .. } | VaultError::UnsupportedKeyringVersion { .. } => {
+            (INTERNAL_ERROR, "UnsupportedVersion")
+        }
+        VaultError::WeakKdfParameters { .. } => (INVALID_PARAMS, "WeakKdfParameters"),
+        VaultError::ExcessiveKdfParameters { .. } => (INVALID_PARAMS, "ExcessiveKdfParameters"),
+        VaultError::OutOfMemory { .. } => (INTERNAL_ERROR, "OutOfMemory"),
+        VaultError::EmptyPassword => (INVALID_PARAMS, "EmptyPassword"),
+        VaultError::NoMnemonic => (INVALID_PARAMS, "NoMnemonic"),
+        VaultError::NoSuchAccount => (INVALID_PARAMS, "UnknownAccount"),
+        VaultError::DerivedAccount => (INVALID_PARAMS, "DerivedAccount"),
+        _ => (INTERNAL_ERROR, "Internal"),
+    };
+    ApiError::new(code, kind, message)
+}
+
+impl From<VaultError> for ApiError {
+    fn from(e: VaultError) -> Self {
+        vault_error(e)
+    }
+}
