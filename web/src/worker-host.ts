@@ -79,7 +79,8 @@ function isTrap(error: unknown): boolean {
 
 /**
  * Serves the wallet protocol on `endpoint` (the Worker's global scope, or a `MessagePort`).
- * Returns a function that stops listening.
+ * Returns a function that stops serving: no more messages are read and queued requests are
+ * dropped (the one already in the core, if any, finishes).
  */
 export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () => void {
   let state: HostState = { name: 'awaiting-init' };
@@ -224,5 +225,7 @@ export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () 
   endpoint.start?.();
   return () => {
     endpoint.removeEventListener('message', onMessage);
+    state = { name: 'dead' };
+    queue.length = 0;
   };
 }

@@ -1,0 +1,121 @@
+// Test plumbing: a "Worker" made of a MessageChannel, with the real worker host (serveWorker)
+// on the far port running the fake core. The wrapper adds what a MessagePort lacks: an `error`
+// event to simulate a crash, and `terminate`.
+
+import { IDBFactory } from 'fake-indexeddb';
+import { serveWorker } from '../dist/worker-host.js';
+import { openVaultStore } from '../dist/store.js';
+import { FakeCustodian } from './fake-custodian.mjs';
+
+/** A WorkerLike over `port`, recording what it posts. */
+export class PortWorker {
+  #port;
+  #errors = new EventTarget();
+  #onTerminate;
+  terminated = false;
+  posted = [];
+
+  constructor(port, onTerminate = () => {}) {
+    this.#port = port;
+    this.#onTerminate = onTerminate;
+  }
+
+  postMessage(message) {
+    this.posted.push(message);
+    this.#port.postMessage(message);
+  }
+
+  addEventListener(type, listener) {
+    if (type === 'error') this.#errors.addEventListener(type, listener);
+    else this.#port.addEventListener(type, listener);
+  }
+
+  removeEventListener(type, listener) {
+    if (type === 'error') this.#errors.removeEventListener(type, listener);
+    else this.#port.removeEventListener(type, listener);
+  }
+
+  start() {
+    this.#port.start();
+  }
+
+  terminate() {
+    if (this.terminated) return;
+    this.terminated = true;
+    this.#port.close();
+    this.#onTerminate();
+  }
+
+  /** What a Worker does when its script throws at top level. */
+  crash(message = 'boom') {
+    const event = new Event('error');
+    event.message = message;
+    this.#errors.dispatchEvent(event);
+  }
+}
+
+/**
+ * A `spawn` for CustodianClient: each call starts a fresh "Worker" whose core is loaded from
+ * `storage` (a fake IndexedDB shared by every Worker of the test, like a browser profile).
+ *
+ * options.open(init, defaults) may replace how the wallet is opened.
+ */
+export function fakeWorkers(options = {}) {
+  const indexedDB = options.indexedDB ?? new IDBFactory();
+  const spawned = [];
+  const cores = [];
+  const openWallet = async (init) => {
+    const store = await openVaultStore({ indexedDB, name: init.dbName });
+    const loaded = await store.load((bytes) => new FakeCustodian(bytes));
+    const core = loaded?.value ?? new FakeCustodian(null);
+    cores.push(core);
+    return { core, save: options.save ? (vault) => options.save(vault, store) : (vault) => store.save(vault) };
+  };
+  const spawn = () => {
+    const channel = new MessageChannel();
+    const stop = serveWorker(channel.port2, {
+      open: (init) => (options.open ? options.open(init, openWallet) : openWallet(init)),
+    });
+    const worker = new PortWorker(channel.port1, () => {
+      stop();
+      channel.port2.close();
+    });
+    spawned.push(worker);
+    return worker;
+  };
+  return { spawn, spawned, cores, indexedDB, get lastCore() { return cores.at(-1); } };
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Resolves with the next client event matching `predicate`. */
+export function nextClientEvent(client, predicate = () => true) {
+  return new Promise((resolve) => {
+    const unsubscribe = client.subscribe((event) => {
+      if (predicate(event)) {
+        unsubscribe();
+        resolve(event);
+      }
+    });
+  });
+}
+
+/** Collects a provider's events in order as [name, payload]. */
+export function recordProviderEvents(provider) {
+  const seen = [];
+  for (const name of ['accountsChanged', 'chainChanged', 'connect', 'disconnect', 'message']) {
+    provider.on(name, (payload) => seen.push([name, payload]));
+  }
+  return seen;
+}
+
+/** Waits until `condition()` is true, checking every few milliseconds, failing after `ms`. */
+export async function until(condition, ms = 2000) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await sleep(5);
+  }
+}
