@@ -308,6 +308,7 @@ export class CustodianClient {
         return;
       case 'fatal': {
         const wasReady = this.#state === 'ready';
+        if (message.id !== undefined) this.#settle(message.id)?.reject(fromRpcErrorData(message.error));
         const error = new WorkerCrashedError(
           wasReady ? undefined : `The wallet worker could not start: ${message.error.message}`,
           { data: { kind: 'WorkerCrashed', reason: message.error } },

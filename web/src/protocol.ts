@@ -71,6 +71,12 @@ export interface FatalMessage {
   readonly v: 1;
   readonly type: 'fatal';
   readonly error: RpcErrorData;
+  /**
+   * The request that hit the failure, if one did: it is rejected with `error` itself (and gets
+   * no separate response), every other pending request with `WorkerCrashedError`. One message,
+   * so that by the time any caller sees its rejection the client has already started over.
+   */
+  readonly id?: number;
 }
 
 /** Everything the main thread sends to the Worker. */
@@ -191,7 +197,10 @@ export function parseWorkerOutbound(data: unknown): WorkerOutbound | undefined {
     }
     case 'fatal': {
       const error = data['error'];
-      return isRpcErrorData(error) ? { v: 1, type: 'fatal', error } : undefined;
+      const id = data['id'];
+      if (!isRpcErrorData(error)) return undefined;
+      if (id === undefined) return { v: 1, type: 'fatal', error };
+      return isRequestId(id) ? { v: 1, type: 'fatal', error, id } : undefined;
     }
     default:
       return undefined;

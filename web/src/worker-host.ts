@@ -8,7 +8,7 @@
  * success for a change that is not stored (docs/protocol.md, "The host rule").
  */
 
-import type { SealedVault } from './store.js';
+import { openVaultStore, type SealedVault } from './store.js';
 import {
   PROTOCOL_VERSION,
   isProviderEventName,
@@ -35,6 +35,32 @@ export interface OpenedWallet {
   readonly core: CustodianCore;
   /** Persists durably; rejects (with a `VaultStoreError`, ideally) if it could not. */
   readonly save: (vault: SealedVault) => Promise<void>;
+}
+
+/** Where `openStoredWallet` finds the vault and how it makes a core. */
+export interface StoredWalletOptions {
+  readonly indexedDB: IDBFactory;
+  /** IndexedDB database name. */
+  readonly name: string;
+  /** `new Custodian(sealed)`; throws for bytes it cannot open. */
+  readonly construct: (sealed: Uint8Array | null) => CustodianCore;
+}
+
+/**
+ * Opens the vault store and a core over the newest stored copy that opens. Constructing the
+ * core checks the vault's header; a copy it refuses is skipped (and kept). If copies exist but
+ * none opens, this fails rather than start empty, which would invite the user to create a new
+ * wallet over an existing one.
+ */
+export async function openStoredWallet(options: StoredWalletOptions): Promise<OpenedWallet> {
+  const store = await openVaultStore({ indexedDB: options.indexedDB, name: options.name });
+  const loaded = await store.load((bytes) => options.construct(bytes));
+  if (loaded === undefined && (await store.latestGeneration()) !== undefined) {
+    store.close();
+    throw new Error('a vault is stored but none of its copies can be opened by this version');
+  }
+  const core = loaded?.value ?? options.construct(null);
+  return { core, save: (vault) => store.save(vault) };
 }
 
 /** How the host obtains its core. */
@@ -91,11 +117,16 @@ export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () 
     endpoint.postMessage(message);
   };
 
-  const die = (error: RpcErrorData): void => {
+  /** Stops for good; `id` is the request that caused it, which `error` then answers. */
+  const die = (error: RpcErrorData, id?: number): void => {
     const previous = state;
     state = { name: 'dead' };
     queue.length = 0;
-    post({ v: PROTOCOL_VERSION, type: 'fatal', error });
+    post(
+      id === undefined
+        ? { v: PROTOCOL_VERSION, type: 'fatal', error }
+        : { v: PROTOCOL_VERSION, type: 'fatal', error, id },
+    );
     if (previous.name === 'ready') {
       try {
         previous.wallet.core.free();
@@ -132,9 +163,7 @@ export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () 
       outcome = { result: result === undefined ? null : result };
     } catch (error) {
       if (isTrap(error)) {
-        const trapped = internalError('Internal', 'The wallet module failed; it will restart locked.');
-        post({ v: PROTOCOL_VERSION, type: 'response', id: request.id, error: trapped });
-        die(trapped);
+        die(internalError('Internal', 'The wallet module failed; it will restart locked.'), request.id);
         return;
       }
       outcome = { error: isRpcErrorData(error) ? cleanError(error) : internalError('Internal', 'Internal error.') };
@@ -143,9 +172,8 @@ export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () 
     // Even a failed request may have changed state (e.g. a failed-attempt counter): always ask.
     const saveError = await persist(wallet);
     if (saveError !== undefined) {
-      // The core now holds a change that is not stored. Report it, then restart from storage.
-      post({ v: PROTOCOL_VERSION, type: 'response', id: request.id, error: saveError });
-      die(saveError);
+      // The core now holds a change that is not stored. Report it, and restart from storage.
+      die(saveError, request.id);
       return;
     }
     post({ v: PROTOCOL_VERSION, type: 'response', id: request.id, ...outcome });
@@ -168,8 +196,7 @@ export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () 
           const error = isTrap(cause)
             ? internalError('Internal', 'The wallet module failed; it will restart locked.')
             : internalError('Internal', 'Internal error.');
-          post({ v: PROTOCOL_VERSION, type: 'response', id: next.id, error });
-          die(error);
+          die(error, next.id);
         }
       }
     } finally {

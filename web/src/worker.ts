@@ -12,8 +12,7 @@
 // @ts-ignore
 import initWasm, { Custodian } from '../pkg/custodian_wasm.js';
 import type { InitMessage } from './protocol.js';
-import { openVaultStore } from './store.js';
-import { serveWorker, type CustodianCore, type OpenedWallet } from './worker-host.js';
+import { openStoredWallet, serveWorker, type CustodianCore, type OpenedWallet } from './worker-host.js';
 
 interface WasmContract {
   readonly init: (input?: { module_or_path: string }) => Promise<unknown>;
@@ -26,15 +25,7 @@ async function open(init: InitMessage): Promise<OpenedWallet> {
   // Without a URL the glue fetches `custodian_wasm_bg.wasm` next to itself, a pattern that
   // bundlers recognise and rewrite.
   await (init.wasmUrl === undefined ? contract.init() : contract.init({ module_or_path: init.wasmUrl }));
-  const store = await openVaultStore({ indexedDB, name: init.dbName });
-  // Constructing the core checks the vault's header; a copy it refuses is skipped (and kept).
-  const loaded = await store.load((bytes) => new contract.Custodian(bytes));
-  if (loaded === undefined && (await store.latestGeneration()) !== undefined) {
-    // Starting empty would invite the user to create a new wallet over an existing one.
-    throw new Error('a vault is stored but none of its copies can be opened by this version');
-  }
-  const core = loaded?.value ?? new contract.Custodian(null);
-  return { core, save: (vault) => store.save(vault) };
+  return openStoredWallet({ indexedDB, name: init.dbName, construct: (sealed) => new contract.Custodian(sealed) });
 }
 
 serveWorker(self, { open });

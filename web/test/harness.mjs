@@ -2,10 +2,17 @@
 // on the far port running the fake core. The wrapper adds what a MessagePort lacks: an `error`
 // event to simulate a crash, and `terminate`.
 
+import { after } from 'node:test';
 import { IDBFactory } from 'fake-indexeddb';
-import { serveWorker } from '../dist/worker-host.js';
-import { openVaultStore } from '../dist/store.js';
+import { openStoredWallet, serveWorker } from '../dist/worker-host.js';
 import { FakeCustodian } from './fake-custodian.mjs';
+
+// Open MessagePorts keep Node running: close whatever a failed test left open, so a failure
+// is reported instead of hanging the run.
+const live = new Set();
+after(() => {
+  for (const worker of live) worker.terminate();
+});
 
 /** A WorkerLike over `port`, recording what it posts. */
 export class PortWorker {
@@ -18,6 +25,7 @@ export class PortWorker {
   constructor(port, onTerminate = () => {}) {
     this.#port = port;
     this.#onTerminate = onTerminate;
+    live.add(this);
   }
 
   postMessage(message) {
@@ -42,6 +50,7 @@ export class PortWorker {
   terminate() {
     if (this.terminated) return;
     this.terminated = true;
+    live.delete(this);
     this.#port.close();
     this.#onTerminate();
   }
@@ -64,12 +73,15 @@ export function fakeWorkers(options = {}) {
   const indexedDB = options.indexedDB ?? new IDBFactory();
   const spawned = [];
   const cores = [];
+  // The same opening logic as worker.ts, with the fake in place of the WASM class.
   const openWallet = async (init) => {
-    const store = await openVaultStore({ indexedDB, name: init.dbName });
-    const loaded = await store.load((bytes) => new FakeCustodian(bytes));
-    const core = loaded?.value ?? new FakeCustodian(null);
-    cores.push(core);
-    return { core, save: options.save ? (vault) => options.save(vault, store) : (vault) => store.save(vault) };
+    const wallet = await openStoredWallet({
+      indexedDB,
+      name: init.dbName,
+      construct: (sealed) => new FakeCustodian(sealed),
+    });
+    cores.push(wallet.core);
+    return options.save ? { core: wallet.core, save: (vault) => options.save(vault, wallet.save) } : wallet;
   };
   const spawn = () => {
     const channel = new MessageChannel();
