@@ -22,6 +22,7 @@ import {
   type RequestMessage,
   type WorkerLike,
 } from './protocol.js';
+import { reportListenerError } from './report-error.js';
 
 /** The argument of an EIP-1193 `request` call. */
 export interface RequestArguments {
@@ -79,13 +80,6 @@ interface Running {
 
 /** Default IndexedDB database name. */
 export const DEFAULT_DB_NAME = 'custodian';
-
-/** Reports an exception thrown by a listener without disturbing the caller's loop. */
-function reportListenerError(error: unknown): void {
-  queueMicrotask(() => {
-    throw error;
-  });
-}
 
 function checkTimeout(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isFinite(value) && value > 0)) {

@@ -62,11 +62,17 @@ export function createCustodian(options: CreateCustodianOptions = {}): Custodian
     ...(options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
-  const provider = new CustodianProvider(client, {
-    ...(options.origin === undefined ? {} : { origin: options.origin }),
-    ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
-    ...(options.fallbackMethods === undefined ? {} : { fallbackMethods: options.fallbackMethods }),
-  });
+  let provider: CustodianProvider;
+  try {
+    provider = new CustodianProvider(client, {
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
+      ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
+      ...(options.fallbackMethods === undefined ? {} : { fallbackMethods: options.fallbackMethods }),
+    });
+  } catch (error) {
+    client.terminate();
+    throw error;
+  }
   return {
     provider,
     client,

@@ -7,7 +7,7 @@
  * provider the embedding app passes in, if any, and are otherwise refused with 4200.
  */
 
-import type { CustodianClient, ClientEvent, RequestArguments } from './client.js';
+import { isSerializedOrigin, type ClientEvent, type CustodianClient, type RequestArguments } from './client.js';
 import {
   DisconnectedError,
   ProviderRpcError,
@@ -15,6 +15,7 @@ import {
   fromRpcErrorData,
 } from './errors.js';
 import { isRpcErrorData, type ProviderEventName } from './protocol.js';
+import { reportListenerError } from './report-error.js';
 
 /** The minimal EIP-1193 surface: what `fallback` must provide. */
 export interface EIP1193RequestFn {
@@ -112,12 +113,6 @@ function sameAccounts(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, index) => item.toLowerCase() === b[index]?.toLowerCase());
 }
 
-function reportListenerError(error: unknown): void {
-  queueMicrotask(() => {
-    throw error;
-  });
-}
-
 /** The EIP-1193 provider. */
 export class CustodianProvider {
   /** Lets dapps tell this wallet apart (as `isMetaMask` does for MetaMask). */
@@ -135,6 +130,9 @@ export class CustodianProvider {
   #accounts: readonly string[] | undefined;
 
   constructor(client: CustodianClient, options: ProviderOptions = {}) {
+    if (options.origin !== undefined && !isSerializedOrigin(options.origin)) {
+      throw new TypeError('options.origin must be a serialized origin such as https://app.example');
+    }
     if (options.fallback !== undefined && typeof options.fallback.request !== 'function') {
       throw new TypeError('options.fallback must be an EIP-1193 provider (with a request method)');
     }

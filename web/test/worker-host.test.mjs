@@ -2,7 +2,7 @@
 // storing fails or another tab got there first.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { IDBFactory } from 'fake-indexeddb';
 import { CustodianClient } from '../dist/client.js';
 import { InternalError, WorkerCrashedError } from '../dist/errors.js';
@@ -10,6 +10,11 @@ import { PROTOCOL_VERSION } from '../dist/protocol.js';
 import { serveWorker } from '../dist/worker-host.js';
 import { FakeCustodian } from './fake-custodian.mjs';
 import { fakeWorkers, sleep } from './harness.mjs';
+
+const openHosts = new Set();
+after(() => {
+  for (const close of openHosts) close();
+});
 
 /** Runs the host on a bare channel and returns what it posts, to check message order. */
 function bareHost(open) {
@@ -20,9 +25,11 @@ function bareHost(open) {
   const stop = serveWorker(channel.port2, { open });
   const send = (message) => channel.port1.postMessage({ v: PROTOCOL_VERSION, ...message });
   const close = () => {
+    openHosts.delete(close);
     stop();
     channel.port1.close();
   };
+  openHosts.add(close);
   return { received, send, close };
 }
 
