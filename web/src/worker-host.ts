@@ -98,6 +98,18 @@ function storageError(cause: unknown): RpcErrorData {
   return internalError(kind, message);
 }
 
+/**
+ * The generation is a u64 in the vault header; a binding may hand it over as a BigInt. Any
+ * value a wallet can reach fits a double exactly; larger ones are left for the store to refuse.
+ */
+function normaliseGeneration(sealed: SealedVault): SealedVault {
+  const generation: unknown = sealed.generation;
+  if (typeof generation === 'bigint' && generation <= BigInt(Number.MAX_SAFE_INTEGER)) {
+    return { bytes: sealed.bytes, generation: Number(generation) };
+  }
+  return sealed;
+}
+
 /** A WebAssembly trap poisons the instance: nothing more may run on it. */
 function isTrap(error: unknown): boolean {
   return typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError;
@@ -147,7 +159,7 @@ export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () 
     const sealed = wallet.core.takeSave();
     if (sealed === undefined) return undefined;
     try {
-      await wallet.save(sealed);
+      await wallet.save(normaliseGeneration(sealed));
       return undefined;
     } catch (cause) {
       return storageError(cause);

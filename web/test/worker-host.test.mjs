@@ -7,7 +7,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import { CustodianClient } from '../dist/client.js';
 import { InternalError, WorkerCrashedError } from '../dist/errors.js';
 import { PROTOCOL_VERSION } from '../dist/protocol.js';
-import { serveWorker } from '../dist/worker-host.js';
+import { openStoredWallet, serveWorker } from '../dist/worker-host.js';
+import { openVaultStore } from '../dist/store.js';
 import { FakeCustodian } from './fake-custodian.mjs';
 import { fakeWorkers, sleep } from './harness.mjs';
 
@@ -174,5 +175,26 @@ test('a stored vault that does not open makes the start fail instead of offering
     assert.match(error.data.reason.data.reason, /none of its copies/);
     return true;
   });
+  client.terminate();
+});
+
+test('a generation handed over as a BigInt (a u64 from the binding) is stored as a number', async () => {
+  class BigIntCore extends FakeCustodian {
+    takeSave() {
+      const sealed = super.takeSave();
+      return sealed === undefined ? undefined : { bytes: sealed.bytes, generation: BigInt(sealed.generation) };
+    }
+  }
+  const indexedDB = new IDBFactory();
+  const workers = fakeWorkers({
+    indexedDB,
+    open: (init) => openStoredWallet({ indexedDB, name: init.dbName, construct: (sealed) => new BigIntCore(sealed) }),
+  });
+  const client = new CustodianClient({ spawn: workers.spawn });
+  await client.request({ method: 'wallet_create', params: { password: 'pw' } });
+  await client.request({ method: 'test_touch' });
+  const store = await openVaultStore({ indexedDB, name: 'custodian' });
+  assert.equal(await store.latestGeneration(), 2);
+  store.close();
   client.terminate();
 });
