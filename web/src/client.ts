@@ -6,6 +6,7 @@
 
 import {
   DisconnectedError,
+  ErrorCode,
   InvalidParamsError,
   ProviderRpcError,
   RequestTimeoutError,
@@ -139,7 +140,7 @@ export class CustodianClient {
    */
   request(args: RequestArguments, options: RequestOptions = {}): Promise<unknown> {
     if (typeof args !== 'object' || args === null || typeof args.method !== 'string' || args.method === '') {
-      return Promise.reject(new ProviderRpcError(-32600, 'request needs {method: string, params?}'));
+      return Promise.reject(new ProviderRpcError(ErrorCode.InvalidRequest, 'request needs {method: string, params?}'));
     }
     const { params } = args;
     if (params !== undefined && (typeof params !== 'object' || params === null)) {

@@ -10,6 +10,7 @@
 import { isSerializedOrigin, type ClientEvent, type CustodianClient, type RequestArguments } from './client.js';
 import {
   DisconnectedError,
+  ErrorCode,
   ProviderRpcError,
   UnsupportedMethodError,
   fromRpcErrorData,
@@ -153,7 +154,7 @@ export class CustodianProvider {
   /** EIP-1193 `request`. Rejects with a `ProviderRpcError` carrying `code` and `data`. */
   request(args: RequestArguments): Promise<unknown> {
     if (typeof args !== 'object' || args === null || typeof args.method !== 'string') {
-      return Promise.reject(new ProviderRpcError(-32600, 'request needs {method: string, params?}'));
+      return Promise.reject(new ProviderRpcError(ErrorCode.InvalidRequest, 'request needs {method: string, params?}'));
     }
     const { method, params } = args;
     if (this.#fallbackMethods.has(method)) {
