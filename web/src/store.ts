@@ -1,0 +1,211 @@
+/**
+ * The vault's home in the browser: one IndexedDB record per generation (docs/web.md, "Storage";
+ * the host rules of docs/vault-format.md, "Hosts").
+ *
+ * Save writes the new generation as a separate record in its own transaction and waits for it
+ * to commit; only then, in a second transaction, does it delete the older records. A tab closed
+ * or a Worker killed at any point leaves either the old record alone or the old and the new one,
+ * and load picks the newest that opens: the previous vault is never lost.
+ *
+ * Save is also a compare-and-swap: it refuses to write a generation when a record with that or a
+ * higher generation exists. Two tabs that opened generation 6 and both save 7 would otherwise
+ * silently drop one tab's change; here the second one fails, and its Worker restarts from 7.
+ */
+
+/** The object store holding vault records. */
+const STORE = 'vaults';
+/** Bump with an `onupgradeneeded` migration when the layout changes. */
+const DB_VERSION = 1;
+
+/** A sealed vault as the core hands it out. */
+export interface SealedVault {
+  readonly bytes: Uint8Array;
+  readonly generation: number;
+}
+
+/** What is stored per generation. `savedAt` is for people inspecting the database. */
+interface VaultRecord {
+  readonly generation: number;
+  readonly bytes: Uint8Array;
+  readonly savedAt: number;
+}
+
+/** Why a save failed; `kind` goes into the error returned to the caller. */
+export class VaultStoreError extends Error {
+  /** `StorageConflict`: a same or newer generation is stored; `StorageFailed`: IndexedDB failed. */
+  readonly kind: 'StorageConflict' | 'StorageFailed';
+  constructor(kind: 'StorageConflict' | 'StorageFailed', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'VaultStoreError';
+    this.kind = kind;
+  }
+}
+
+/** What `load` found. */
+export interface LoadedVault<T> {
+  /** What `open` made of the record's bytes. */
+  readonly value: T;
+  readonly generation: number;
+  /** Newer records that `open` refused (kept, never overwritten: see `save`). */
+  readonly skipped: readonly number[];
+}
+
+/** Where the store lives. */
+export interface VaultStoreOptions {
+  /** `indexedDB` in a browser or Worker; an in-memory fake in unit tests. */
+  readonly indexedDB: IDBFactory;
+  /** Database name; one wallet per name. */
+  readonly name: string;
+}
+
+/** Settles when an IndexedDB request succeeds or fails. */
+function requestResult<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+/** Settles when the transaction has committed (`complete`), or fails on `abort`/`error`. */
+function transactionDone(transaction: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'));
+    transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'));
+  });
+}
+
+function isRecord(value: unknown): value is VaultRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Partial<VaultRecord>;
+  return isGeneration(record.generation) && record.bytes instanceof Uint8Array;
+}
+
+function isGeneration(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Opens (creating on first use) the database and returns the store. */
+export async function openVaultStore(options: VaultStoreOptions): Promise<VaultStore> {
+  const { indexedDB, name } = options;
+  if (typeof name !== 'string' || name === '') throw new TypeError('options.name must be a non-empty string');
+  const request = indexedDB.open(name, DB_VERSION);
+  request.onupgradeneeded = () => {
+    const db = request.result;
+    if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'generation' });
+  };
+  // Another tab holding an older schema version open would block the upgrade forever;
+  // there is only one version so far, so there is nothing to wait for yet.
+  const db = await requestResult(request);
+  // A newer schema in another tab: let it upgrade, this (now outdated) Worker stops using the db.
+  db.onversionchange = () => db.close();
+  return new VaultStore(db);
+}
+
+/** A vault store over an open IndexedDB database. */
+export class VaultStore {
+  readonly #db: IDBDatabase;
+
+  constructor(db: IDBDatabase) {
+    this.#db = db;
+  }
+
+  /**
+   * Finds the newest record that `open` accepts, trying generations from the highest down.
+   * `open` throws for bytes it cannot use (not a vault, damaged header, unknown version); such
+   * records are skipped, reported in `skipped` and kept. Returns `undefined` when nothing opens.
+   */
+  async load<T>(open: (bytes: Uint8Array) => T): Promise<LoadedVault<T> | undefined> {
+    const transaction = this.#db.transaction(STORE, 'readonly');
+    const records = await requestResult(transaction.objectStore(STORE).getAll());
+    const valid = records.filter(isRecord).sort((a, b) => b.generation - a.generation);
+    const skipped: number[] = [];
+    for (const record of valid) {
+      let value: T;
+      try {
+        value = open(record.bytes);
+      } catch {
+        skipped.push(record.generation);
+        continue;
+      }
+      return { value, generation: record.generation, skipped };
+    }
+    return undefined;
+  }
+
+  /** The highest stored generation, whether it opens or not; `undefined` for an empty store. */
+  async latestGeneration(): Promise<number | undefined> {
+    const transaction = this.#db.transaction(STORE, 'readonly');
+    const keys = await requestResult(transaction.objectStore(STORE).getAllKeys());
+    let latest: number | undefined;
+    for (const key of keys) {
+      if (isGeneration(key) && (latest === undefined || key > latest)) latest = key;
+    }
+    return latest;
+  }
+
+  /**
+   * Stores `vault` durably, then deletes older generations. Resolves once the new record has
+   * committed; rejects with `VaultStoreError` (`StorageConflict` if a same or newer generation
+   * is already stored, `StorageFailed` if IndexedDB fails), in which case nothing was changed.
+   */
+  async save(vault: SealedVault): Promise<void> {
+    const { generation } = vault;
+    if (!isGeneration(generation)) throw new TypeError('vault.generation must be a non-negative safe integer');
+    if (!(vault.bytes instanceof Uint8Array)) throw new TypeError('vault.bytes must be a Uint8Array');
+    // A view into a larger buffer (e.g. WebAssembly memory) would be cloned whole.
+    const record: VaultRecord = { generation, bytes: vault.bytes.slice(), savedAt: Date.now() };
+
+    let conflict = false;
+    try {
+      // `strict`: the commit is reported only once the data is flushed to disk (where the
+      // browser supports the option; others ignore it and use their default).
+      const transaction = this.#db.transaction(STORE, 'readwrite', { durability: 'strict' });
+      const done = transactionDone(transaction);
+      const store = transaction.objectStore(STORE);
+      const cursorRequest = store.openKeyCursor(null, 'prev');
+      cursorRequest.onsuccess = () => {
+        const cursor = cursorRequest.result;
+        if (cursor !== null && isGeneration(cursor.key) && cursor.key >= generation) {
+          conflict = true;
+          transaction.abort();
+          return;
+        }
+        // `add`, not `put`: even a racing writer cannot make this overwrite a record.
+        store.add(record);
+      };
+      await done;
+    } catch (cause) {
+      if (conflict) {
+        throw new VaultStoreError(
+          'StorageConflict',
+          'A same or newer copy of the vault is stored (changed in another tab, or written by a newer version); reload to continue.',
+          { cause },
+        );
+      }
+      throw new VaultStoreError('StorageFailed', 'The vault could not be stored in this browser.', { cause });
+    }
+
+    // The new copy is durable. Dropping old ones is housekeeping: a failure here (or a tab
+    // closed right now) leaves an extra old record that the next save removes.
+    try {
+      const transaction = this.#db.transaction(STORE, 'readwrite');
+      const done = transactionDone(transaction);
+      const store = transaction.objectStore(STORE);
+      const keysRequest = store.getAllKeys();
+      keysRequest.onsuccess = () => {
+        for (const key of keysRequest.result) {
+          if (isGeneration(key) && key < generation) store.delete(key);
+        }
+      };
+      await done;
+    } catch {
+      // Deliberately ignored; see above.
+    }
+  }
+
+  /** Closes the database connection. */
+  close(): void {
+    this.#db.close();
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * The Worker side of the protocol, independent of where the core and the vault come from, so
+ * that the same dispatcher runs in the real Worker (worker.ts) and over a `MessageChannel` in
+ * unit tests.
+ *
+ * The core is one state machine: requests are handled one at a time, in arrival order. After
+ * each one the host persists what `takeSave()` returns and only then answers, so no caller sees
+ * success for a change that is not stored (docs/protocol.md, "The host rule").
+ */
+
+import { openVaultStore, type SealedVault } from './store.js';
+import {
+  PROTOCOL_VERSION,
+  isProviderEventName,
+  isRpcErrorData,
+  parseWorkerInbound,
+  type Endpoint,
+  type EndpointListener,
+  type InitMessage,
+  type RequestMessage,
+  type RpcErrorData,
+  type WorkerOutbound,
+} from './protocol.js';
+
+/** The surface of the WASM `Custodian` class the host uses (docs/protocol.md, "The WASM facade"). */
+export interface CustodianCore {
+  request(args: { method: string; params?: unknown }, origin?: string): Promise<unknown>;
+  takeSave(): SealedVault | undefined;
+  takeEvents(): Array<{ event: string; data: unknown }>;
+  free(): void;
+}
+
+/** A core with its stored vault loaded, and where to persist it. */
+export interface OpenedWallet {
+  readonly core: CustodianCore;
+  /** Persists durably; rejects (with a `VaultStoreError`, ideally) if it could not. */
+  readonly save: (vault: SealedVault) => Promise<void>;
+}
+
+/** Where `openStoredWallet` finds the vault and how it makes a core. */
+export interface StoredWalletOptions {
+  readonly indexedDB: IDBFactory;
+  /** IndexedDB database name. */
+  readonly name: string;
+  /** `new Custodian(sealed)`; throws for bytes it cannot open. */
+  readonly construct: (sealed: Uint8Array | null) => CustodianCore;
+}
+
+/**
+ * Opens the vault store and a core over the newest stored copy that opens. Constructing the
+ * core checks the vault's header; a copy it refuses is skipped (and kept). If copies exist but
+ * none opens, this fails rather than start empty, which would invite the user to create a new
+ * wallet over an existing one.
+ */
+export async function openStoredWallet(options: StoredWalletOptions): Promise<OpenedWallet> {
+  const store = await openVaultStore({ indexedDB: options.indexedDB, name: options.name });
+  const loaded = await store.load((bytes) => options.construct(bytes));
+  if (loaded === undefined && (await store.latestGeneration()) !== undefined) {
+    store.close();
+    throw new Error('a vault is stored but none of its copies can be opened by this version');
+  }
+  const core = loaded?.value ?? options.construct(null);
+  return { core, save: (vault) => store.save(vault) };
+}
+
+/** How the host obtains its core. */
+export interface WorkerHostOptions {
+  /** Loads the module and the stored vault; called once, with the client's init message. */
+  readonly open: (init: InitMessage) => Promise<OpenedWallet>;
+}
+
+type HostState =
+  | { readonly name: 'awaiting-init' }
+  | { readonly name: 'opening' }
+  | { readonly name: 'ready'; readonly wallet: OpenedWallet }
+  | { readonly name: 'dead' };
+
+function internalError(kind: string, message: string): RpcErrorData {
+  return { code: -32603, message, data: { kind } };
+}
+
+/** Keeps only the documented fields, so nothing else the core attached crosses the boundary. */
+function cleanError(error: RpcErrorData): RpcErrorData {
+  return error.data === undefined
+    ? { code: error.code, message: error.message }
+    : { code: error.code, message: error.message, data: error.data };
+}
+
+function storageError(cause: unknown): RpcErrorData {
+  const kind =
+    typeof cause === 'object' && cause !== null && (cause as { kind?: unknown }).kind === 'StorageConflict'
+      ? 'StorageConflict'
+      : 'StorageFailed';
+  const message =
+    kind === 'StorageConflict'
+      ? 'A same or newer copy of the vault is stored (changed in another tab, or written by a newer version); reload to continue.'
+      : 'The vault could not be stored in this browser; the change was not saved.';
+  return internalError(kind, message);
+}
+
+/**
+ * The generation is a u64 in the vault header; a binding may hand it over as a BigInt. Any
+ * value a wallet can reach fits a double exactly; larger ones are left for the store to refuse.
+ */
+function normaliseGeneration(sealed: SealedVault): SealedVault {
+  const generation: unknown = sealed.generation;
+  if (typeof generation === 'bigint' && generation <= BigInt(Number.MAX_SAFE_INTEGER)) {
+    return { bytes: sealed.bytes, generation: Number(generation) };
+  }
+  return sealed;
+}
+
+/** A WebAssembly trap poisons the instance: nothing more may run on it. */
+function isTrap(error: unknown): boolean {
+  return typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError;
+}
+
+/**
+ * Serves the wallet protocol on `endpoint` (the Worker's global scope, or a `MessagePort`).
+ * Returns a function that stops serving: no more messages are read and queued requests are
+ * dropped (the one already in the core, if any, finishes).
+ */
+export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () => void {
+  let state: HostState = { name: 'awaiting-init' };
+  const queue: RequestMessage[] = [];
+  let draining = false;
+
+  const post = (message: WorkerOutbound): void => {
+    endpoint.postMessage(message);
+  };
+
+  /** Stops for good; `id` is the request that caused it, which `error` then answers. */
+  const die = (error: RpcErrorData, id?: number): void => {
+    const previous = state;
+    state = { name: 'dead' };
+    queue.length = 0;
+    post(
+      id === undefined
+        ? { v: PROTOCOL_VERSION, type: 'fatal', error }
+        : { v: PROTOCOL_VERSION, type: 'fatal', error, id },
+    );
+    if (previous.name === 'ready') {
+      try {
+        previous.wallet.core.free();
+      } catch {
+        // A poisoned instance may trap again while freeing; it is being abandoned anyway.
+      }
+    }
+  };
+
+  const postEvents = (core: CustodianCore): void => {
+    for (const { event, data } of core.takeEvents()) {
+      if (isProviderEventName(event)) post({ v: PROTOCOL_VERSION, type: 'event', event, data });
+    }
+  };
+
+  /** Persists whatever the last call changed; returns an error to report if that failed. */
+  const persist = async (wallet: OpenedWallet): Promise<RpcErrorData | undefined> => {
+    const sealed = wallet.core.takeSave();
+    if (sealed === undefined) return undefined;
+    try {
+      await wallet.save(normaliseGeneration(sealed));
+      return undefined;
+    } catch (cause) {
+      return storageError(cause);
+    }
+  };
+
+  const handle = async (wallet: OpenedWallet, request: RequestMessage): Promise<void> => {
+    const { core } = wallet;
+    const args = request.params === undefined ? { method: request.method } : { method: request.method, params: request.params };
+    let outcome: { result: unknown } | { error: RpcErrorData };
+    try {
+      const result = await core.request(args, ...(request.origin === undefined ? [] : [request.origin]));
+      outcome = { result: result === undefined ? null : result };
+    } catch (error) {
+      if (isTrap(error)) {
+        die(internalError('Internal', 'The wallet module failed; it will restart locked.'), request.id);
+        return;
+      }
+      outcome = { error: isRpcErrorData(error) ? cleanError(error) : internalError('Internal', 'Internal error.') };
+    }
+
+    // Even a failed request may have changed state (e.g. a failed-attempt counter): always ask.
+    const saveError = await persist(wallet);
+    if (saveError !== undefined) {
+      // The core now holds a change that is not stored. Report it, and restart from storage.
+      die(saveError, request.id);
+      return;
+    }
+    post({ v: PROTOCOL_VERSION, type: 'response', id: request.id, ...outcome });
+    postEvents(core);
+  };
+
+  const drain = async (): Promise<void> => {
+    if (draining) return;
+    draining = true;
+    try {
+      for (;;) {
+        if (state.name !== 'ready') return;
+        const next = queue.shift();
+        if (next === undefined) return;
+        try {
+          await handle(state.wallet, next);
+        } catch (cause) {
+          // takeSave/takeEvents threw, or postMessage could not clone a result: not recoverable
+          // in a way the caller could trust.
+          const error = isTrap(cause)
+            ? internalError('Internal', 'The wallet module failed; it will restart locked.')
+            : internalError('Internal', 'Internal error.');
+          die(error, next.id);
+        }
+      }
+    } finally {
+      draining = false;
+    }
+  };
+
+  const start = async (init: InitMessage): Promise<void> => {
+    state = { name: 'opening' };
+    let wallet: OpenedWallet;
+    try {
+      wallet = await options.open(init);
+    } catch (cause) {
+      // The reason (e.g. a wrong wasmUrl, IndexedDB disabled) is what a developer needs to see;
+      // nothing secret exists yet at this point.
+      const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+      die({
+        code: -32603,
+        message: 'The wallet module or its stored vault could not be loaded.',
+        data: { kind: 'StartFailed', reason },
+      });
+      return;
+    }
+    try {
+      // Loading may itself produce something to store (e.g. a migrated vault) or events.
+      const saveError = await persist(wallet);
+      if (saveError !== undefined) {
+        die(saveError);
+        return;
+      }
+      state = { name: 'ready', wallet };
+      postEvents(wallet.core);
+    } catch {
+      die(internalError('StartFailed', 'The wallet module or its stored vault could not be loaded.'));
+      return;
+    }
+    post({ v: PROTOCOL_VERSION, type: 'ready' });
+    void drain();
+  };
+
+  const onMessage: EndpointListener = (event) => {
+    const message = parseWorkerInbound(event.data);
+    if (message === undefined || state.name === 'dead') return;
+    if (message.type === 'init') {
+      if (state.name === 'awaiting-init') void start(message);
+      return;
+    }
+    queue.push(message);
+    void drain();
+  };
+
+  endpoint.addEventListener('message', onMessage);
+  endpoint.start?.();
+  return () => {
+    endpoint.removeEventListener('message', onMessage);
+    state = { name: 'dead' };
+    queue.length = 0;
+  };
+}
