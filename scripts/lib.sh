@@ -4,9 +4,9 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
 
-# Tools installed by `cargo install` and npm must win over anything else on PATH
-# (in particular Debian's old wasm-opt, whose output does not load).
-export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# What `cargo install` puts there (wasm-bindgen, its test runner) must win over other copies.
+# wasm-opt is always called by its full path in node_modules: Debian's old one breaks the module.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 section() {
     printf '\n\033[1m==> %s\033[0m\n' "$*"
