@@ -41,8 +41,9 @@ else
     note "have '${have:-none}', Cargo.lock pins $want: installing (takes ~3 min)"
     # --locked uses the CLI's own lockfile; for some versions it names a crate the registry
     # no longer has, and the unlocked resolution is then the only way.
-    cargo install wasm-bindgen-cli --version "$want" --locked \
-        || cargo install wasm-bindgen-cli --version "$want"
+    # --force: a half-present install (CLI without its test runner) must be redone.
+    cargo install wasm-bindgen-cli --version "$want" --locked --force \
+        || cargo install wasm-bindgen-cli --version "$want" --force
     [ "$(wasm-bindgen --version | awk '{print $2}')" = "$want" ] \
         || die "wasm-bindgen on PATH is not $want after installing: check PATH order"
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs every test, failing at the first stage that fails:
-#   set-up, rustfmt, clippy, cargo test (native), wasm-bindgen-test in Node and in headless
+#   set-up, rustfmt, clippy (native and wasm32), cargo test (native), wasm-bindgen-test in Node and in headless
 #   Chromium, the release WASM build, Node cross-checks, and browser end-to-end tests.
 # Prints the number of tests each stage ran, a timing per stage, and a total line.
 set -Eeuo pipefail
@@ -65,6 +65,11 @@ run_start=$(now)
 stage "setup" - scripts/setup.sh
 stage "cargo fmt --check" - cargo fmt --all -- --check
 stage "cargo clippy -D warnings" - cargo clippy --workspace --all-targets -- -D warnings
+# The shipped product is the wasm32 build: code behind cfg(target_arch = "wasm32") and the
+# wasm-only tests are linted only here.
+stage "cargo clippy (wasm32) -D warnings" - \
+    cargo clippy -p custodian-core -p custodian-wasm --target wasm32-unknown-unknown \
+    --all-targets -- -D warnings
 stage "cargo test (native)" cargo cargo test --workspace
 
 stage "wasm-bindgen-test (Node)" cargo \

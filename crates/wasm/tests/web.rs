@@ -1,5 +1,8 @@
 //! The facade as JavaScript sees it, run by wasm-bindgen-test in Node and in headless Chromium.
 #![cfg(target_arch = "wasm32")]
+// Clippy's allow-*-in-tests settings only see `#[test]` and `#[cfg(test)]` modules, not
+// `#[wasm_bindgen_test]` functions at the top of an integration test file.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
