@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the release .wasm, generates its JavaScript glue and optimises it.
+#
+# One output serves every consumer: wasm-bindgen's `--target web` ES module in web/pkg/.
+#   - Browser (www/worker.js): `await init()` fetches custodian_wasm_bg.wasm next to the glue.
+#   - Node (tests/node/wasm.mjs): `initSync({ module: bytes })` with the bytes read from disk.
+# www/pkg/ is a copy of web/pkg/, so any static server rooted at www/ serves the page.
+# Both folders are build output, ignored by git.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+crate=custodian_wasm
+release_wasm="target/wasm32-unknown-unknown/release/$crate.wasm"
+unoptimised="target/wasm-bindgen/web"   # wasm-bindgen's output before wasm-opt, kept out of pkg/
+
+section "build-wasm: cargo build (release, wasm32-unknown-unknown)"
+# The workspace release profile strips symbols, which also drops the `target_features`
+# section; without it wasm-bindgen cannot tell that reference types are on, and wasm-opt
+# rejects the bulk-memory instructions rustc emits. wasm-opt strips names later anyway.
+CARGO_PROFILE_RELEASE_STRIP=false \
+    cargo build -p custodian-wasm --release --target wasm32-unknown-unknown
+
+section "build-wasm: wasm-bindgen --target web"
+rm -rf "$unoptimised"
+wasm-bindgen --target web --out-dir "$unoptimised" "$release_wasm"
+
+section "build-wasm: wasm-opt -O3 (binaryen from node_modules)"
+# Debian's binaryen (wasm-opt 108) produces modules that fail to load; only npm's is used.
+wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
+[ -x "$wasm_opt" ] || die "$wasm_opt missing: run scripts/setup.sh"
+rm -rf web/pkg
+mkdir -p web/pkg
+cp "$unoptimised"/*.js "$unoptimised"/*.d.ts web/pkg/
+"$wasm_opt" -O3 "$unoptimised/${crate}_bg.wasm" -o "web/pkg/${crate}_bg.wasm"
+
+rm -rf www/pkg
+cp -r web/pkg www/pkg
+
+raw_size=$(stat -c %s "$unoptimised/${crate}_bg.wasm")
+opt_size=$(stat -c %s "web/pkg/${crate}_bg.wasm")
+gz_size=$(gzip -9 -c "web/pkg/${crate}_bg.wasm" | wc -c)
+note "web/pkg/${crate}_bg.wasm: $opt_size bytes ($gz_size gzip), $raw_size before wasm-opt"
