@@ -15,11 +15,10 @@ release_wasm="target/wasm32-unknown-unknown/release/$crate.wasm"
 unoptimised="target/wasm-bindgen/web"   # wasm-bindgen's output before wasm-opt, kept out of pkg/
 
 section "build-wasm: cargo build (release, wasm32-unknown-unknown)"
-# The workspace release profile strips symbols, which also drops the `target_features`
-# section; without it wasm-bindgen cannot tell that reference types are on, and wasm-opt
-# rejects the bulk-memory instructions rustc emits. wasm-opt strips names later anyway.
-CARGO_PROFILE_RELEASE_STRIP=false \
-    cargo build -p custodian-wasm --release --target wasm32-unknown-unknown
+# The release profile keeps symbols (strip = false): stripping also drops the
+# `target_features` section, and wasm-opt then rejects rustc's bulk-memory instructions.
+# wasm-opt strips names later anyway.
+cargo build -p custodian-wasm --release --target wasm32-unknown-unknown
 
 section "build-wasm: wasm-bindgen --target web"
 rm -rf "$unoptimised"

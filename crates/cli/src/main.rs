@@ -3,6 +3,8 @@
 //! For now it only answers `--help` and `--version`; the commands arrive with the CLI issue.
 #![forbid(unsafe_code)]
 
+mod store;
+
 use std::io::Write;
 use std::process::ExitCode;
 

@@ -10,6 +10,9 @@ use custodian_core::keys::{ed25519::Ed25519PrivateKey, secp256k1::Secp256k1Priva
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod custodian;
+pub use custodian::Custodian;
+
 /// The version of this module, so the page can show which build it runs.
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {
