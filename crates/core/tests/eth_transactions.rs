@@ -2,6 +2,15 @@
 //! ethers' generated transactions (legacy, EIP-155, EIP-2930, EIP-1559) and viem's snapshots
 //! (including EIP-7702). Every signed byte string must match exactly.
 
+// Test code: a panic is a failed test (clippy.toml allows these in #[test] bodies, not helpers).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
 use alloy_consensus::transaction::SignerRecoverable;
 use alloy_consensus::TxEnvelope;
 use alloy_eips::eip2718::Decodable2718;

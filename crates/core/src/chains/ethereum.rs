@@ -4,14 +4,18 @@
 //! Every entry point takes the JSON a dapp sends over EIP-1193 and returns what the dapp
 //! expects back (`0x` hex, or JSON), so the protocol layer only routes:
 //!
-//! | method                     | sign                                 | preview                          |
-//! |----------------------------|--------------------------------------|----------------------------------|
-
-//! | `personal_sign`            | [`personal_sign`]                    | [`preview::preview_personal_message`] |
-//! | `eth_signTypedData_v4`     | [`sign_typed_data_v4`]               | [`preview::preview_typed_data`]  |
-//! | `wallet_signAuthorization` | [`sign_authorization`]               | [`preview::preview_authorization`] |
+//! | method                     | sign                     | preview                                 |
+//! |----------------------------|--------------------------|-----------------------------------------|
+//! | `eth_signTransaction`      | [`sign_transaction`]     | [`preview::preview_transaction`]        |
+//! | `personal_sign`            | [`personal_sign`]        | [`preview::preview_personal_message`]   |
+//! | `eth_signTypedData_v4`     | [`sign_typed_data_v4`]   | [`preview::preview_typed_data`]         |
+//! | `wallet_signAuthorization` | [`sign_authorization`]   | [`preview::preview_authorization`]      |
+//! | `wallet_previewRequest`    |                          | [`preview::preview_request`]            |
 //!
-//! The formats and rules are written up in `docs/ethereum.md`, the preview in `docs/preview.md`.
+//! Signing functions check what the wallet must refuse (a chain other than the active one, a
+//! `from` that is not the signing key, malformed or overflowing fields) and return typed errors;
+//! the preview adds the warnings a person needs before approving. The formats and rules are
+//! written up in `docs/ethereum.md`, the preview in `docs/preview.md`.
 
 pub mod address;
 pub mod authorization;
@@ -22,16 +26,18 @@ pub mod preview;
 pub mod transaction;
 pub mod typed_data;
 
-#[allow(dead_code)]
 mod abi;
-#[allow(dead_code)]
 mod chain;
+mod preview_tx;
+mod preview_typed;
+mod units;
 
 pub use address::{address_of, parse_address, to_checksum, AddressError};
 pub use alloy_primitives::Address;
 pub use authorization::{sign_authorization, AuthorizationError};
 pub use fields::FieldError;
 pub use message::personal_sign;
+pub use preview::{Preview, PreviewContext, PreviewHints};
 pub use transaction::{sign_transaction, TransactionError};
 pub use typed_data::{sign_typed_data_v4, TypedDataError};
 
@@ -54,4 +60,7 @@ pub enum EthError {
     /// An authorization that cannot be signed.
     #[error(transparent)]
     Authorization(#[from] AuthorizationError),
+    /// A method this module does not handle.
+    #[error("method {0} is not an Ethereum signing method")]
+    UnsupportedMethod(String),
 }

@@ -106,14 +106,14 @@ mod tests {
     fn reads_dynamic_arrays_and_rejects_bad_offsets() {
         // f(uint256[] a, bytes b) with a = [7, 8], b = 0xabcd.
         let data = hex::decode(format!(
-            "00000000{}{}{}{}{}{}{}",
+            "00000000{}{}{}{}{}{}abcd{}",
             word(0x40),
             word(0xa0),
             word(2),
             word(7),
             word(8),
             word(2),
-            format!("abcd{}", "00".repeat(30))
+            "00".repeat(30)
         ))
         .unwrap();
         let call = Calldata::parse(&data).unwrap();

@@ -35,13 +35,13 @@ pub fn message_bytes(data: &str) -> (Vec<u8>, MessageEncoding) {
     let stripped = data.strip_prefix("0x").or_else(|| data.strip_prefix("0X"));
     let digits = stripped.unwrap_or(data);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let padded = if digits.len() % 2 == 1 {
+        let padded = if !digits.len().is_multiple_of(2) {
             format!("0{digits}")
         } else {
             digits.to_owned()
         };
         if let Ok(bytes) = hex::decode(padded) {
-            let encoding = if stripped.is_some() && digits.len() % 2 == 0 {
+            let encoding = if stripped.is_some() && digits.len().is_multiple_of(2) {
                 MessageEncoding::Hex
             } else {
                 MessageEncoding::BareHex

@@ -70,6 +70,11 @@ const DOMAIN_FIELDS: [(&str, &str); 5] = [
 /// More types than any real request uses; bounds the work and recursion depth of resolution.
 const MAX_TYPES: usize = 256;
 
+/// The most leaf fields a type may expand to. alloy resolves a type into a tree, so types that
+/// reuse each other (A has two B, B has two C, ...) grow exponentially and could exhaust memory,
+/// which traps a WebAssembly module. Real requests (a Seaport order) stay under a hundred.
+const MAX_EXPANDED_FIELDS: u64 = 10_000;
+
 /// A parsed `eth_signTypedData_v4` payload.
 #[derive(Debug, Clone)]
 pub struct TypedDataRequest {
@@ -150,12 +155,23 @@ impl TypedDataRequest {
         if !resolver.contains_type_name(&primary_type) {
             return Err(TypedDataError::UnknownType(primary_type));
         }
-        Ok(Self {
+        for root in [primary_type.as_str(), "EIP712Domain"] {
+            let mut memo = std::collections::BTreeMap::new();
+            if expanded_size(type_map, root, &mut memo, &mut Vec::new())? > MAX_EXPANDED_FIELDS {
+                return Err(TypedDataError::InvalidType(format!(
+                    "`{root}` expands to more than {MAX_EXPANDED_FIELDS} fields"
+                )));
+            }
+        }
+        let request = Self {
             resolver,
             primary_type,
             domain,
             message,
-        })
+        };
+        // A chain id that is not a number is reported as such, before any hashing.
+        request.domain_chain_id()?;
+        Ok(request)
     }
 
     /// The `primaryType`.
@@ -249,8 +265,9 @@ impl TypedDataRequest {
     }
 }
 
-/// Type strings alloy would accept but EIP-712 does not have. Tuple syntax in particular would
-/// reach a code path in alloy-dyn-abi that panics, so it never gets that far.
+/// Type strings alloy would accept but EIP-712 does not have. Tuple syntax in particular must
+/// never reach alloy-dyn-abi 1.7: its `encode_data` has no case for tuple values and panics
+/// (`unreachable!` in `Resolver::eip712_data_word`), which in WebAssembly would trap the module.
 fn check_type_names(types: &Map<String, Value>) -> Result<(), TypedDataError> {
     for (name, props) in types {
         if name.contains(['(', ')', '[', ']', ',', ' ']) {
@@ -271,6 +288,34 @@ fn check_type_names(types: &Map<String, Value>) -> Result<(), TypedDataError> {
         }
     }
     Ok(())
+}
+
+/// How many leaf fields `name` expands to (1 for a basic type), memoised; cycles are errors.
+fn expanded_size<'a>(
+    types: &'a Map<String, Value>,
+    name: &'a str,
+    memo: &mut std::collections::BTreeMap<&'a str, u64>,
+    stack: &mut Vec<&'a str>,
+) -> Result<u64, TypedDataError> {
+    let Some(props) = types.get(name).and_then(Value::as_array) else {
+        return Ok(1);
+    };
+    if let Some(size) = memo.get(name) {
+        return Ok(*size);
+    }
+    if stack.contains(&name) {
+        return Err(TypedDataError::CyclicType(name.to_owned()));
+    }
+    stack.push(name);
+    let mut total: u64 = 0;
+    for prop in props {
+        let ty = prop.get("type").and_then(Value::as_str).unwrap_or("");
+        let root = ty.split('[').next().unwrap_or(ty);
+        total = total.saturating_add(expanded_size(types, root, memo, stack)?);
+    }
+    stack.pop();
+    memo.insert(name, total);
+    Ok(total)
 }
 
 /// `EIP712Domain(...)` built from the keys the domain has, in the canonical order.
