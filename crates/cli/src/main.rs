@@ -3,6 +3,7 @@
 //! For now it only answers `--help` and `--version`; the commands arrive with the CLI issue.
 #![forbid(unsafe_code)]
 
+#[allow(dead_code)] // wired up by the `rpc` and vault commands
 mod store;
 
 use std::io::Write;

@@ -1,6 +1,14 @@
 //! The protocol end to end through `Wallet::handle_json`: what every host (Worker, Node, CLI)
 //! relies on. KDF cost is the floor (m = 19 MiB, t = 2) to keep the suite fast.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
 use custodian_core::api::{Env, Wallet};
 use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test;

@@ -38,6 +38,7 @@ fn eth_error(e: impl Into<EthError>) -> ApiError {
         EthError::Field(_) | EthError::Transaction(_) => "InvalidTransaction",
         EthError::TypedData(_) => "InvalidTypedData",
         EthError::Authorization(_) => "InvalidAuthorization",
+        EthError::UnsupportedMethod(_) => "Unsupported",
     };
     ApiError::new(INVALID_PARAMS, kind, e.to_string())
 }
