@@ -147,6 +147,12 @@ fn add_account(a: AddAccountArgs, json: bool) -> Result<(), CliError> {
 
 fn sign(a: SignArgs, json: bool) -> Result<(), CliError> {
     let vault = required_vault(a.vault, "sign")?;
+    let chain = match &a.what {
+        SignCommand::Tx {
+            chain_id: Some(id), ..
+        } => Some(chain_id_hex(id)?),
+        _ => None,
+    };
     // Read every input before asking for the password, so a typo fails fast.
     let (method, params) = match &a.what {
         SignCommand::Message { address, data } => ("personal_sign", json!([data, address])),
@@ -165,12 +171,6 @@ fn sign(a: SignArgs, json: bool) -> Result<(), CliError> {
             "solana_signTransaction",
             json!({ "address": address, "transaction": base64 }),
         ),
-    };
-    let chain = match &a.what {
-        SignCommand::Tx {
-            chain_id: Some(id), ..
-        } => Some(chain_id_hex(id)?),
-        _ => None,
     };
     let mut session = unlocked(&vault, a.password_file.as_deref())?;
     if let Some(chain_id) = chain {
