@@ -188,3 +188,90 @@ fn events_are_notifications_when_asked_for() {
     );
     quiet.finish();
 }
+
+#[test]
+fn a_second_writer_cannot_silently_undo_the_first() {
+    let dir = Scratch::new("writers");
+    let vault = dir.path("v.vault");
+    let mut a = Rpc::start(&vault);
+    a.ok(
+        "wallet_create",
+        json!({"password": PASSWORD, "kdf": floor_kdf()}),
+    );
+    let mut b = Rpc::start(&vault);
+    b.ok("wallet_unlock", json!({"password": PASSWORD}));
+
+    let from_a = a.ok(
+        "wallet_addAccount",
+        json!({"chain": "ethereum", "label": "from A"}),
+    );
+    // B still holds the vault as it was before A's change: saving over it would drop A's
+    // account, so the change is refused and B reloads (locked) from the file.
+    assert_eq!(
+        b.err(
+            "wallet_addAccount",
+            json!({"chain": "solana", "label": "from B"})
+        ),
+        (-32603, "VaultChanged".to_owned())
+    );
+    assert_eq!(b.ok("eth_accounts", json!([])), json!([]));
+    let reloaded = b.ok("wallet_unlock", json!({"password": PASSWORD}));
+    assert!(
+        addresses(&reloaded["accounts"]).contains(&from_a["address"].as_str().unwrap().to_owned())
+    );
+    // Now B is current and its change goes through; A is the stale one.
+    b.ok(
+        "wallet_addAccount",
+        json!({"chain": "solana", "label": "from B"}),
+    );
+    assert_eq!(
+        a.err(
+            "wallet_renameAccount",
+            json!({"address": from_a["address"], "label": "x"})
+        ),
+        (-32603, "VaultChanged".to_owned())
+    );
+    a.finish();
+    b.finish();
+
+    let mut check = Rpc::start(&vault);
+    let all = check.ok("wallet_unlock", json!({"password": PASSWORD}))["accounts"].clone();
+    let labels: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Ethereum 1", "Solana 1", "from A", "from B"]);
+    check.finish();
+}
+
+#[test]
+fn a_failed_save_is_reported_and_nothing_is_claimed() {
+    let dir = Scratch::new("failed-save");
+    let sub = dir.path("vaults");
+    std::fs::create_dir(&sub).unwrap();
+    let vault = sub.join("v.vault");
+    let mut rpc = Rpc::start(&vault);
+    rpc.ok(
+        "wallet_create",
+        json!({"password": PASSWORD, "kdf": floor_kdf()}),
+    );
+    // The directory disappears from under the running process.
+    std::fs::rename(&sub, dir.path("moved")).unwrap();
+    assert_eq!(
+        rpc.err("wallet_addAccount", json!({"chain": "ethereum"})),
+        (-32603, "StorageFailed".to_owned())
+    );
+    // The wallet in memory went back to what the path holds now: nothing.
+    assert_eq!(
+        rpc.ok("wallet_status", json!({})),
+        json!({"state": "empty"})
+    );
+    rpc.finish();
+    // The moved vault is the one from before the failed change.
+    let mut check = Rpc::start(&dir.path("moved").join("v.vault"));
+    let accounts = check.ok("wallet_unlock", json!({"password": PASSWORD}))["accounts"].clone();
+    assert_eq!(accounts.as_array().unwrap().len(), 2);
+    check.finish();
+}
