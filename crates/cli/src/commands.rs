@@ -327,8 +327,7 @@ fn new_vault_session(path: &Path) -> Result<Session, CliError> {
 fn required_vault(vault: Option<PathBuf>, command: &str) -> Result<PathBuf, CliError> {
     vault.ok_or_else(|| {
         CliError::Usage(format!(
-            "the following required argument was not provided: --vault <FILE>\n\n\
-             For more information, try 'custodian {command} --help'."
+            "--vault FILE is required (see 'custodian {command} --help')"
         ))
     })
 }
