@@ -80,8 +80,7 @@ impl VaultFile {
             file.sync_all()?;
             drop(file);
             fs::rename(&tmp, &self.path)?;
-            // The rename is only durable once the directory entry is on disk.
-            File::open(&dir)?.sync_all()
+            sync_dir(&dir)
         })();
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
@@ -136,6 +135,20 @@ impl VaultFile {
             _ => PathBuf::from("."),
         }
     }
+}
+
+/// Makes a rename in `dir` durable: on POSIX the new directory entry is only on disk once the
+/// directory itself is synced.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// `File::open` cannot open a directory on Windows, so there is no directory to sync; NTFS
+/// journals the rename as metadata. (The CLI is built and tested on Linux only.)
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 fn random_hex() -> String {

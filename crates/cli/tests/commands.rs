@@ -568,7 +568,7 @@ fn keystore_import_and_export_round_trip() {
         format!("0x{}", case["address"].as_str().unwrap())
     );
 
-    // Export to a new file (never over an existing one), then import that into a new vault.
+    // Export to a new file, never over an existing one.
     let out_file = s.dir.path("out.json");
     let out_path = path_str(&out_file).to_owned();
     s.with_vault_ok(&[
@@ -595,23 +595,16 @@ fn keystore_import_and_export_round_trip() {
     ]);
     assert_eq!(out.status.code(), Some(2), "refuses to overwrite");
 
-    let second = path_str(&s.dir.path("second.vault")).to_owned();
-    let mut args = vec![
-        "--json",
-        "import",
-        "--vault",
-        &second,
-        "--password-file",
-        &s.password_file,
-        "--keystore",
-        &out_path,
-        // The keystore is encrypted with the vault password unless told otherwise.
-        "--keystore-password-file",
-        &s.password_file,
-    ];
-    args.extend_from_slice(&FLOOR_KDF_ARGS);
-    let reimported: Value = serde_json::from_str(&run_ok(&args)).unwrap();
-    assert_eq!(reimported["accounts"][0]["address"], address);
+    // A keystore v3 file for this account. (Decrypting it again costs another 128 MiB scrypt
+    // run; the core's keystore tests do that round trip.)
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
+    assert_eq!(written["version"], 3);
+    assert_eq!(written["crypto"]["kdf"], "scrypt");
+    assert_eq!(
+        written["address"].as_str().unwrap(),
+        address.trim_start_matches("0x").to_lowercase()
+    );
 }
 
 #[test]
