@@ -1,44 +1,44 @@
 //! `custodian`: the native command line over the same core the browser runs.
 //!
-//! For now it only answers `--help` and `--version`; the commands arrive with the CLI issue.
+//! `custodian rpc` speaks the protocol (docs/protocol.md) as newline-delimited JSON-RPC on
+//! stdin/stdout; the other subcommands are thin wrappers that build protocol requests for
+//! common tasks. Every change is stored atomically in the vault file before it is reported.
+//! See docs/cli.md.
 #![forbid(unsafe_code)]
 
-#[allow(dead_code)] // wired up by the `rpc` and vault commands
+mod cli;
+mod commands;
+mod error;
+mod output;
+mod password;
+mod progress;
+mod rpc;
+mod session;
 mod store;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-custodian: a wallet whose keys live only in a Rust core (native CLI)
+use clap::Parser;
 
-Usage: custodian [OPTIONS]
-
-Options:
-  -h, --help     Print this help
-  -V, --version  Print the version
-
-No commands yet: vault, account and signing commands come with the CLI issue.
-";
+use crate::error::{EXIT_OK, EXIT_USAGE};
 
 fn main() -> ExitCode {
-    let arg = std::env::args().nth(1);
-    let (text, code) = match arg.as_deref() {
-        None | Some("-h" | "--help" | "help") => (USAGE.to_owned(), ExitCode::SUCCESS),
-        Some("-V" | "--version") => (
-            format!("custodian {}\n", env!("CARGO_PKG_VERSION")),
-            ExitCode::SUCCESS,
-        ),
-        Some(other) => {
-            let message = format!("custodian: unknown argument '{other}'\n\n{USAGE}");
-            // A failed write to stderr leaves nothing better to do than the exit code.
-            let _ = std::io::stderr().write_all(message.as_bytes());
-            return ExitCode::from(2);
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version arrive here too, with exit code 0 and text for stdout.
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            // A failed write (closed pipe) leaves nothing better to do than the exit code.
+            let _ = e.print();
+            return ExitCode::from(code);
         }
     };
-    // Writing instead of println! so a closed pipe (`custodian --help | head -1`) is not a panic.
-    match std::io::stdout().write_all(text.as_bytes()) {
-        Ok(()) => code,
-        Err(_) => ExitCode::FAILURE,
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e} ({})", e.kind());
+            ExitCode::from(e.exit_code())
+        }
     }
 }

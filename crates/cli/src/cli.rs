@@ -1,0 +1,336 @@
+//! The command line, as clap reads it. There is deliberately no option that takes a password
+//! value: passwords come from the terminal or from a file (docs/cli.md "Passwords").
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// custodian: a wallet whose keys live only in a Rust core (the native command line).
+///
+/// Every command builds protocol requests (docs/protocol.md) and hands them to the same core
+/// the browser runs. The vault is one encrypted file, replaced atomically on every change.
+#[derive(Debug, Parser)]
+#[command(name = "custodian", version, propagate_version = true)]
+pub struct Cli {
+    /// Print the protocol's result as JSON on stdout instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new vault with a fresh recovery phrase (shown once).
+    Init(InitArgs),
+    /// Create a new vault from a recovery phrase, a private key or a keystore file.
+    Import(ImportArgs),
+    /// Unlock the vault and list its accounts.
+    Accounts(AccountsArgs),
+    /// Derive the next account for a chain from the recovery phrase.
+    AddAccount(AddAccountArgs),
+    /// Sign a message, typed data or a transaction.
+    Sign(SignArgs),
+    /// Re-encrypt the vault under a new password (and optionally a new Argon2 cost).
+    ChangePassword(ChangePasswordArgs),
+    /// Show the recovery phrase or a private key, or write a keystore file.
+    Export(ExportArgs),
+    /// Serve JSON-RPC requests, one per line, on stdin and stdout.
+    Rpc(RpcArgs),
+}
+
+/// `--vault FILE`, required.
+#[derive(Debug, Args)]
+pub struct VaultArg {
+    /// The vault file.
+    #[arg(long, value_name = "FILE")]
+    pub vault: PathBuf,
+}
+
+/// `--password-file FILE`.
+#[derive(Debug, Args)]
+pub struct PasswordArg {
+    /// Read the vault password from the first line of FILE instead of asking on the terminal.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+/// Argon2id cost for a new vault or a new password.
+#[derive(Debug, Args)]
+pub struct KdfArgs {
+    /// Argon2id memory in KiB [default: 65536 = 64 MiB; floor 19456].
+    #[arg(long, value_name = "N")]
+    pub kdf_memory_kib: Option<u32>,
+    /// Argon2id passes over the memory [default: 3; floor 2].
+    #[arg(long, value_name = "N")]
+    pub kdf_iterations: Option<u32>,
+    /// Argon2id lanes [default: 1].
+    #[arg(long, value_name = "N")]
+    pub kdf_parallelism: Option<u32>,
+}
+
+/// `custodian init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub vault: VaultArg,
+    /// Read the new password from the first line of FILE instead of asking twice.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Length of the recovery phrase.
+    #[arg(long, value_enum, default_value = "12")]
+    pub words: Words,
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+    /// Print the recovery phrase even though stdout is not a terminal.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The length of a new recovery phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Words {
+    /// 12 words (128 bits of entropy).
+    #[value(name = "12")]
+    Twelve,
+    /// 24 words (256 bits).
+    #[value(name = "24")]
+    TwentyFour,
+}
+
+impl Words {
+    /// The number of words.
+    pub fn count(self) -> u8 {
+        match self {
+            Self::Twelve => 12,
+            Self::TwentyFour => 24,
+        }
+    }
+}
+
+/// `custodian import`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).multiple(false)))]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub vault: VaultArg,
+    /// Read the new vault password from the first line of FILE instead of asking twice.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// A BIP-39 recovery phrase (the whole file, whitespace-separated words).
+    #[arg(long, value_name = "FILE", group = "source")]
+    pub mnemonic_file: Option<PathBuf>,
+    /// A private key, hex (Ethereum) or hex/base58 (Solana, with --curve ed25519); first line.
+    #[arg(long, value_name = "FILE", group = "source")]
+    pub private_key_file: Option<PathBuf>,
+    /// The curve of --private-key-file.
+    #[arg(long, value_enum, requires = "private_key_file")]
+    pub curve: Option<CurveArg>,
+    /// An Ethereum keystore v3 JSON file.
+    #[arg(long, value_name = "FILE", group = "source")]
+    pub keystore: Option<PathBuf>,
+    /// Read the keystore's own password from FILE instead of asking.
+    #[arg(long, value_name = "FILE", requires = "keystore")]
+    pub keystore_password_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+/// A private key's curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CurveArg {
+    /// Ethereum keys (the default).
+    Secp256k1,
+    /// Solana keys.
+    Ed25519,
+}
+
+impl CurveArg {
+    /// The protocol's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Secp256k1 => "secp256k1",
+            Self::Ed25519 => "ed25519",
+        }
+    }
+}
+
+/// `custodian accounts`.
+#[derive(Debug, Args)]
+pub struct AccountsArgs {
+    #[command(flatten)]
+    pub vault: VaultArg,
+    #[command(flatten)]
+    pub password: PasswordArg,
+}
+
+/// A chain accounts can be created for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainArg {
+    /// Ethereum and other EVM chains.
+    Ethereum,
+    /// Solana.
+    Solana,
+}
+
+impl ChainArg {
+    /// The protocol's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ethereum => "ethereum",
+            Self::Solana => "solana",
+        }
+    }
+}
+
+/// `custodian add-account`.
+#[derive(Debug, Args)]
+pub struct AddAccountArgs {
+    #[command(flatten)]
+    pub vault: VaultArg,
+    #[command(flatten)]
+    pub password: PasswordArg,
+    /// The chain.
+    #[arg(long, value_enum)]
+    pub chain: ChainArg,
+    /// A label for the account (default: "Ethereum N" / "Solana N").
+    #[arg(long)]
+    pub label: Option<String>,
+}
+
+/// `custodian sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The vault file (required; may also follow the sign subcommand).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub vault: Option<PathBuf>,
+    /// Read the vault password from the first line of FILE instead of asking on the terminal.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub password_file: Option<PathBuf>,
+    /// What to sign.
+    #[command(subcommand)]
+    pub what: SignCommand,
+}
+
+/// What `custodian sign` signs.
+#[derive(Debug, Subcommand)]
+pub enum SignCommand {
+    /// personal_sign (EIP-191): prints the 65-byte signature as hex.
+    Message {
+        /// The Ethereum account.
+        #[arg(long)]
+        address: String,
+        /// The message: 0x-prefixed hex bytes, or text signed as UTF-8.
+        #[arg(long)]
+        data: String,
+    },
+    /// eth_signTypedData_v4 (EIP-712): prints the signature as hex.
+    TypedData {
+        /// The Ethereum account.
+        #[arg(long)]
+        address: String,
+        /// The typed data JSON ({types, primaryType, domain, message}).
+        #[arg(long, value_name = "F.json")]
+        file: PathBuf,
+    },
+    /// eth_signTransaction: prints the raw signed transaction as hex.
+    Tx {
+        /// The transaction JSON object (as for eth_signTransaction).
+        #[arg(long, value_name = "tx.json")]
+        file: PathBuf,
+        /// Switch the wallet to this chain first (decimal or 0x hex); the switch is saved.
+        #[arg(long, value_name = "N")]
+        chain_id: Option<String>,
+    },
+    /// solana_signTransaction: prints the signed transaction as base64.
+    SolanaTx {
+        /// The Solana account (base58).
+        #[arg(long)]
+        address: String,
+        /// The serialized transaction, base64.
+        #[arg(long, value_name = "TX")]
+        base64: String,
+    },
+}
+
+/// `custodian change-password`.
+#[derive(Debug, Args)]
+pub struct ChangePasswordArgs {
+    #[command(flatten)]
+    pub vault: VaultArg,
+    /// Read the current password from the first line of FILE instead of asking.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Read the new password from the first line of FILE instead of asking twice.
+    #[arg(long, value_name = "FILE")]
+    pub new_password_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+/// `custodian export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The vault file (required; may also follow the export subcommand).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub vault: Option<PathBuf>,
+    /// Read the vault password from the first line of FILE instead of asking on the terminal.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub password_file: Option<PathBuf>,
+    /// Print a secret even though stdout is not a terminal.
+    #[arg(long, global = true)]
+    pub force: bool,
+    /// What to export.
+    #[command(subcommand)]
+    pub what: ExportCommand,
+}
+
+/// What `custodian export` exports.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The recovery phrase (and BIP-39 passphrase, if any).
+    Mnemonic,
+    /// One account's private key.
+    PrivateKey {
+        /// The account.
+        #[arg(long)]
+        address: String,
+    },
+    /// One Ethereum account as a keystore v3 file (scrypt), written to --out.
+    Keystore {
+        /// The Ethereum account.
+        #[arg(long)]
+        address: String,
+        /// The file to create (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Encrypt the keystore with the password in FILE instead of the vault password.
+        #[arg(long, value_name = "FILE")]
+        keystore_password_file: Option<PathBuf>,
+    },
+}
+
+/// `custodian rpc`.
+#[derive(Debug, Args)]
+pub struct RpcArgs {
+    #[command(flatten)]
+    pub vault: VaultArg,
+    /// Also write provider events (accountsChanged, chainChanged, ...) as JSON-RPC
+    /// notifications after the response that caused them.
+    #[arg(long)]
+    pub events: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

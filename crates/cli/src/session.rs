@@ -1,0 +1,169 @@
+//! One wallet over one vault file: every request goes to the core's `Wallet::handle`, and a
+//! change the core reports is on disk before the request's result is returned.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use custodian_core::api::error::INTERNAL_ERROR;
+use custodian_core::api::{ApiError, Env, ProviderEvent, RpcRequest, Wallet};
+use custodian_core::vault::{peek, KdfParams};
+use rand_core::OsRng;
+use serde_json::Value;
+
+use crate::error::CliError;
+use crate::progress;
+use crate::store::{StoreError, VaultFile};
+
+/// A wallet, the file it persists to, and the bytes this process last saw in that file.
+pub struct Session {
+    wallet: Wallet,
+    file: VaultFile,
+    /// What the file held when last read or written by this process (`None`: no file).
+    on_disk: Option<Vec<u8>>,
+    /// Show a progress line while a request runs Argon2 (human commands on a terminal).
+    progress: bool,
+}
+
+impl Session {
+    /// Opens the vault at `path`, or an empty wallet if there is no file there yet.
+    ///
+    /// # Errors
+    /// The file cannot be read, or is not a vault this version can open.
+    pub fn open(path: &Path, progress: bool) -> Result<Self, CliError> {
+        let file = VaultFile::new(path);
+        let on_disk = file.read().map_err(CliError::file("read", path))?;
+        let wallet = match &on_disk {
+            Some(bytes) => Wallet::from_sealed(bytes.clone())?,
+            None => Wallet::new(),
+        };
+        Ok(Self {
+            wallet,
+            file,
+            on_disk,
+            progress,
+        })
+    }
+
+    /// Opens the vault at `path`, which must exist.
+    pub fn open_existing(path: &Path, progress: bool) -> Result<Self, CliError> {
+        let session = Self::open(path, progress)?;
+        if session.on_disk.is_none() {
+            return Err(CliError::NoVault(path.to_path_buf()));
+        }
+        Ok(session)
+    }
+
+    /// Whether the file held a vault when opened (or has been written since).
+    pub fn has_vault(&self) -> bool {
+        self.on_disk.is_some()
+    }
+
+    /// Answers one request and persists any change before returning its outcome.
+    ///
+    /// If the change cannot be stored, the caller gets an error instead of the result and the
+    /// wallet is reloaded from the file (locked), so memory never runs ahead of the disk.
+    pub fn request(&mut self, req: RpcRequest) -> Result<Value, ApiError> {
+        let label = if self.progress {
+            self.kdf_label(&req)
+        } else {
+            None
+        };
+        let mut rng = OsRng;
+        let mut env = Env {
+            rng: &mut rng,
+            now_ms: now_ms(),
+            origin: None,
+        };
+        let wallet = &mut self.wallet;
+        let outcome = progress::run(label, || wallet.handle(req, &mut env));
+        self.persist()?;
+        outcome
+    }
+
+    /// Calls `method` with `params`.
+    pub fn call(&mut self, method: &str, params: Value) -> Result<Value, CliError> {
+        let req = RpcRequest {
+            id: None,
+            jsonrpc: None,
+            method: method.to_owned(),
+            params,
+        };
+        self.request(req).map_err(CliError::Request)
+    }
+
+    /// Provider events caused by the requests so far.
+    pub fn take_events(&mut self) -> Vec<ProviderEvent> {
+        self.wallet.take_events()
+    }
+
+    fn persist(&mut self) -> Result<(), ApiError> {
+        let Some(sealed) = self.wallet.take_save() else {
+            return Ok(());
+        };
+        match self.file.save(&sealed.bytes, self.on_disk.as_deref()) {
+            Ok(()) => {
+                self.on_disk = Some(sealed.bytes);
+                Ok(())
+            }
+            Err(e) => {
+                let kind = match e {
+                    StoreError::Changed => "VaultChanged",
+                    _ => "StorageFailed",
+                };
+                let message = format!(
+                    "the change was not saved, so it was not made: {e}; the wallet is locked"
+                );
+                self.reload();
+                Err(ApiError::new(INTERNAL_ERROR, kind, message))
+            }
+        }
+    }
+
+    /// Replaces the in-memory wallet with whatever the file holds now.
+    fn reload(&mut self) {
+        let on_disk = self.file.read().ok().flatten();
+        self.wallet = on_disk
+            .as_ref()
+            .and_then(|bytes| Wallet::from_sealed(bytes.clone()).ok())
+            .unwrap_or_default();
+        self.on_disk = on_disk;
+    }
+
+    /// The Argon2 cost a request is about to pay, if it derives a key.
+    fn kdf_label(&self, req: &RpcRequest) -> Option<String> {
+        let kdf = match req.method.as_str() {
+            "wallet_create" | "wallet_import" => requested_kdf(&req.params),
+            "wallet_unlock" | "wallet_export" | "wallet_changePassword" => {
+                peek(self.on_disk.as_deref()?).ok()?.kdf
+            }
+            _ => return None,
+        };
+        Some(progress::kdf_label(&kdf))
+    }
+}
+
+/// The `kdf` of a create or import request as the core will apply it (its default if absent).
+fn requested_kdf(params: &Value) -> KdfParams {
+    let field = |name: &str, default: u32| {
+        params
+            .get("kdf")
+            .and_then(|k| k.get(name))
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(default)
+    };
+    let d = KdfParams::DEFAULT;
+    KdfParams {
+        memory_kib: field("memoryKib", d.memory_kib),
+        iterations: field("iterations", d.iterations),
+        parallelism: field("parallelism", d.parallelism),
+    }
+}
+
+/// Unix time in milliseconds (0 if the clock is before 1970, which only delays auto-lock).
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
