@@ -183,3 +183,31 @@ export function randomChainId(rng) {
       return Number(rng.bigBits(53)) || 1;
   }
 }
+
+/**
+ * Random text of up to `maxLength` code points from several scripts, with spaces, newlines,
+ * emoji (astral: surrogate pairs in JS) and combining marks; never a lone surrogate.
+ */
+export function randomText(rng, maxLength) {
+  const pools = [
+    [0x20, 0x7e], // printable ASCII
+    [0x20, 0x7e],
+    [0xa0, 0x24f], // Latin-1 and Latin Extended
+    [0x391, 0x3c9], // Greek
+    [0x410, 0x44f], // Cyrillic
+    [0x4e00, 0x4fff], // CJK
+    [0x1f600, 0x1f64f], // emoji (outside the BMP: surrogate pairs in JS)
+    [0x300, 0x36f], // combining marks
+  ];
+  const length = rng.pick([0, 1, 5, rng.range(1, maxLength), rng.range(1, maxLength)]);
+  let s = '';
+  for (let i = 0; i < length; i++) {
+    if (rng.chance(0.05)) {
+      s += rng.pick(['\n', '\r\n', '\t', ' ']);
+      continue;
+    }
+    const [lo, hi] = rng.pick(pools);
+    s += String.fromCodePoint(rng.range(lo, hi));
+  }
+  return s;
+}

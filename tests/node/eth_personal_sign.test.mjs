@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Wallet, getBytes, verifyMessage as ethersVerify } from 'ethers';
 import { verifyMessage as viemVerify } from 'viem';
-import { Rng, hex, rejection, runSeed, walletWithKey } from './eth_helpers.mjs';
+import { Rng, hex, randomText, rejection, runSeed, walletWithKey } from './eth_helpers.mjs';
 
 const MESSAGES = 100;
 const MESSAGES_PER_KEY = 20;
@@ -30,7 +30,7 @@ test(`personal_sign: ${MESSAGES} random messages match ethers and verify in viem
     let ethersMessage;
     let viemMessage;
     if (kind === 'text') {
-      do data = randomText(rng);
+      do data = randomText(rng, 200);
       while (LOOKS_HEX.test(data));
       ethersMessage = data; // ethers signs a string as its UTF-8 bytes
       viemMessage = data;
@@ -72,28 +72,3 @@ test('personal_sign reads ambiguous data as MetaMask does', async () => {
   const e = await rejection(w.c.request({ method: 'personal_sign', params: ['0x00', other] }));
   assert.deepEqual([e.code, e.data.kind], [4100, 'UnknownAccount']);
 });
-
-/** Random text from several scripts, with spaces, newlines, emoji and combining marks. */
-function randomText(rng) {
-  const pools = [
-    [0x20, 0x7e], // printable ASCII
-    [0x20, 0x7e],
-    [0xa0, 0x24f], // Latin-1 and Latin Extended
-    [0x391, 0x3c9], // Greek
-    [0x410, 0x44f], // Cyrillic
-    [0x4e00, 0x4fff], // CJK
-    [0x1f600, 0x1f64f], // emoji (outside the BMP: surrogate pairs in JS)
-    [0x300, 0x36f], // combining marks
-  ];
-  const length = rng.pick([0, 1, 5, rng.range(1, 40), rng.range(40, 200)]);
-  let s = '';
-  for (let i = 0; i < length; i++) {
-    if (rng.chance(0.05)) {
-      s += rng.pick(['\n', '\r\n', '\t', ' ']);
-      continue;
-    }
-    const [lo, hi] = rng.pick(pools);
-    s += String.fromCodePoint(rng.range(lo, hi));
-  }
-  return s;
-}
