@@ -327,24 +327,31 @@ fn previews_need_no_unlocked_vault() {
     assert_eq!(p["from"], HARDHAT_0);
 }
 
+/// Until the Solana module wires its previews into `preview_solana` (a stub for now), every
+/// `solana_*` method answers "not available". Delete this test when it does.
 #[wasm_bindgen_test(unsupported = test)]
-fn routing_and_errors() {
+fn solana_previews_are_stubbed() {
     let mut h = Host::with_hardhat_0();
-    let req =
-        |method: &str, params: Value| json!({"request": {"method": method, "params": params}});
-    // Solana's methods have their own preview, not wired in this module yet.
     for method in [
         "solana_signTransaction",
         "solana_signAllTransactions",
         "solana_signMessage",
         "solana_signIn",
     ] {
+        let params = json!({"request": {"method": method, "params": {}}});
         assert_eq!(
-            h.preview_err(req(method, json!({}))),
+            h.preview_err(params),
             (-32601, "PreviewUnavailable".into()),
             "{method}"
         );
     }
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn routing_and_errors() {
+    let mut h = Host::with_hardhat_0();
+    let req =
+        |method: &str, params: Value| json!({"request": {"method": method, "params": params}});
     // Methods that sign nothing, unknown methods, and previews of previews.
     for method in [
         "eth_accounts",
