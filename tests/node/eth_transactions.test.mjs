@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { Transaction, Wallet, getAddress } from 'ethers';
 import { parseTransaction, recoverTransactionAddress, getTransactionType } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { Rng, hex, qty, runSeed, switchChain, walletWithKey, SECP256K1_N, randomChainId } from './eth_helpers.mjs';
+import { Rng, hex, qty, rejection, runSeed, switchChain, walletWithKey, SECP256K1_N, randomChainId } from './eth_helpers.mjs';
 
 const CASES_PER_TYPE = 200;
 /** Cases signed by one key before the next random key is imported. */
@@ -117,6 +117,15 @@ test('eth_signTransaction: a Custodian-signed transaction carries the fields eth
     const again = await w.c.request({ method: 'eth_signTransaction', params: [stripUndefined({ ...json, ...variant })] });
     assert.equal(again, raw, JSON.stringify(variant));
   }
+  // `chainId: 0` on a legacy transaction asks for a pre-EIP-155 signature (v = 27 or 28), as
+  // ethers signs it; any other chain than the active one is refused.
+  const unprotected = { ...json, maxFeePerGas: undefined, maxPriorityFeePerGas: undefined, gasPrice: '0x3b9aca00', chainId: '0x0' };
+  const pre155 = await w.c.request({ method: 'eth_signTransaction', params: [stripUndefined(unprotected)] });
+  assert.equal(Transaction.from(pre155).chainId, 0n);
+  assert.ok([27, 28].includes(Transaction.from(pre155).signature.v));
+  assert.equal(pre155, await ethers.signTransaction({ type: 0, chainId: 0n, nonce: 0, gasLimit: 21000n, gasPrice: 10n ** 9n, to: full.to, value: 0n, data: '0x' }));
+  const e = await rejection(w.c.request({ method: 'eth_signTransaction', params: [{ ...json, chainId: '0x6' }] }));
+  assert.deepEqual([e.code, e.data.kind], [-32602, 'InvalidTransaction']);
 });
 
 /** The fields a transaction is made of, normalised for comparison. */
