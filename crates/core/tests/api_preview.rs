@@ -423,3 +423,97 @@ fn routing_and_errors() {
         (-32602, "InvalidAuthorization".into())
     );
 }
+
+/// Random JSON in every slot of `wallet_previewRequest` (the params, the inner params, the
+/// hints) through the whole protocol path: always a JSON-RPC answer, never a panic.
+#[cfg(not(target_arch = "wasm32"))]
+mod random_input {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::RefCell;
+
+    const KEYS: &[&str] = &[
+        "request",
+        "method",
+        "params",
+        "hints",
+        "to",
+        "from",
+        "nonce",
+        "gas",
+        "gasPrice",
+        "maxFeePerGas",
+        "maxPriorityFeePerGas",
+        "value",
+        "data",
+        "chainId",
+        "type",
+        "address",
+        "account",
+        "types",
+        "primaryType",
+        "domain",
+        "message",
+        "balanceWei",
+        "contracts",
+        "eoas",
+        "tokens",
+        "symbol",
+        "decimals",
+    ];
+    const METHODS: &[&str] = &[
+        "eth_signTransaction",
+        "personal_sign",
+        "eth_signTypedData_v4",
+        "wallet_signAuthorization",
+        "solana_signTransaction",
+        "wallet_previewRequest",
+        "eth_accounts",
+    ];
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "0x[0-9a-fA-F]{0,70}".prop_map(Value::from),
+            ".{0,12}".prop_map(Value::from),
+            Just(Value::from(HARDHAT_1)),
+            prop::sample::select(METHODS).prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::vec((prop::sample::select(KEYS), inner), 0..6).prop_map(|kv| {
+                    Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                }),
+            ]
+        })
+    }
+
+    #[test]
+    fn random_params_never_panic() {
+        let host = RefCell::new(Host::with_hardhat_0());
+        let mut runner = TestRunner::new(Config::with_cases(512));
+        let strategy = (
+            json_value(),
+            prop::sample::select(METHODS),
+            json_value(),
+            json_value(),
+        );
+        runner
+            .run(&strategy, |(whole, method, inner, hints)| {
+                let mut h = host.borrow_mut();
+                // Any answer is fine; `call` itself checks it is a well-formed response.
+                let _ = h.call("wallet_previewRequest", whole);
+                let _ = h.call(
+                    "wallet_previewRequest",
+                    json!({"request": {"method": method, "params": inner}, "hints": hints}),
+                );
+                Ok(())
+            })
+            .unwrap();
+    }
+}
