@@ -9,6 +9,7 @@ pub mod error;
 mod keys;
 mod keystore;
 mod lifecycle;
+mod preview;
 pub mod request;
 mod signing;
 mod wallet;

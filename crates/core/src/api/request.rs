@@ -172,6 +172,30 @@ pub struct SwitchChainParam {
     pub chain_id: String,
 }
 
+/// The request inside `wallet_previewRequest`: a method and its params, exactly as the dapp
+/// would send them for signing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewTarget {
+    /// The signing method, e.g. `eth_signTransaction` or `solana_signTransaction`.
+    pub method: String,
+    /// That method's params (positional array or object, as the method takes them).
+    #[serde(default)]
+    pub params: Value,
+}
+
+/// `wallet_previewRequest` params: `{request: {method, params}, hints?}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewParams {
+    /// The request to preview.
+    pub request: PreviewTarget,
+    /// Facts the core cannot know (balances, which addresses are contracts, token decimals),
+    /// in the shape the inner method's chain reads them; see `docs/preview.md`.
+    #[serde(default)]
+    pub hints: Option<Value>,
+}
+
 /// Every method the wallet answers, with decoded params.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -224,6 +248,8 @@ pub enum Request {
     SignTransaction(Value),
     /// `wallet_signAuthorization` `{account?, chainId?, address, nonce}` (EIP-7702).
     SignAuthorization(Value),
+    /// `wallet_previewRequest` `{request: {method, params}, hints?}`: what signing would do.
+    PreviewRequest(PreviewParams),
     /// `solana_signTransaction` `{address, transaction}`.
     SolanaSignTransaction(SolanaSignTransactionParams),
     /// `solana_signAllTransactions` `{address, transactions}`.
@@ -334,6 +360,7 @@ impl Request {
                 }
                 Self::SignAuthorization(value)
             }
+            "wallet_previewRequest" => Self::PreviewRequest(object(p)?),
             "solana_signTransaction" => Self::SolanaSignTransaction(object(p)?),
             "solana_signAllTransactions" => Self::SolanaSignAllTransactions(object(p)?),
             "solana_signMessage" => Self::SolanaSignMessage(object(p)?),

@@ -31,7 +31,7 @@ pub(crate) fn unsupported(method: &str) -> ApiError {
     )
 }
 
-fn eth_error(e: impl Into<EthError>) -> ApiError {
+pub(crate) fn eth_error(e: impl Into<EthError>) -> ApiError {
     let e: EthError = e.into();
     let kind = match &e {
         EthError::Address(_) => "InvalidAddress",

@@ -144,6 +144,7 @@ impl Wallet {
             } => self.sign_typed_data(&address, &typed_data, env.now_ms),
             Q::SignTransaction(tx) => self.sign_transaction(&tx, env.now_ms),
             Q::SignAuthorization(p) => self.sign_authorization(p, env.now_ms),
+            Q::PreviewRequest(p) => self.preview_request(p, env.origin, env.now_ms),
             Q::SolanaSignTransaction(p) => self.solana_sign_transaction(p, env.now_ms),
             Q::SolanaSignAllTransactions(p) => self.solana_sign_all(p, env.now_ms),
             Q::SolanaSignMessage(p) => self.solana_sign_message(p, env.now_ms),

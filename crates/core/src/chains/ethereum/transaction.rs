@@ -340,7 +340,8 @@ fn parse(
         });
     }
     let has_authorizations = f.authorization_list.as_ref().is_some_and(|l| !l.is_empty());
-    // The order ethers v6 (`Transaction.inferTypes`) and viem (`getTransactionType`) use.
+    // viem's `getTransactionType` order. ethers' `Transaction.inferType` differs only for a
+    // bare gasPrice, where it picks 1; see docs/ethereum.md.
     let tx_type = f.tx_type.unwrap_or(if has_authorizations {
         4
     } else if has_fee_market {

@@ -1,0 +1,156 @@
+//! `wallet_previewRequest`: what a signing request would do, in words, before anyone signs it.
+//!
+//! The params name the request exactly as a dapp sends it for signing,
+//! `{request: {method, params}, hints?}`, and the answer is that chain's `Preview` object
+//! (`docs/preview.md`). The method decides the chain: Ethereum's signing methods go to
+//! `chains::ethereum::preview`, `solana_*` methods to [`Wallet::preview_solana`].
+//!
+//! A preview needs no key, so it works while the wallet is locked. When it is unlocked, the
+//! account that signing would pick by default (the first one of the chain) is shown as the
+//! signer, so the preview and the signature agree on who signs.
+
+use serde_json::Value;
+
+use super::error::{ApiError, INVALID_PARAMS, METHOD_NOT_FOUND};
+use super::request::PreviewParams;
+use super::signing::eth_error;
+use super::wallet::Wallet;
+use crate::chains::ethereum::{self, parse_address, PreviewContext, PreviewHints};
+use crate::vault::Chain;
+
+/// The Ethereum methods that sign, and so can be previewed.
+const ETHEREUM_METHODS: [&str; 4] = [
+    "eth_signTransaction",
+    "personal_sign",
+    "eth_signTypedData_v4",
+    "wallet_signAuthorization",
+];
+
+impl Wallet {
+    /// Handles `wallet_previewRequest` by routing on the inner request's method.
+    pub(crate) fn preview_request(
+        &mut self,
+        p: PreviewParams,
+        origin: Option<&str>,
+        now_ms: u64,
+    ) -> Result<Value, ApiError> {
+        let method = p.request.method.as_str();
+        if ETHEREUM_METHODS.contains(&method) {
+            self.preview_ethereum(method, p.request.params, p.hints, now_ms)
+        } else if method.starts_with("solana_") {
+            self.preview_solana(method, p.request.params, p.hints, origin, now_ms)
+        } else {
+            Err(not_previewable(method))
+        }
+    }
+
+    fn preview_ethereum(
+        &mut self,
+        method: &str,
+        params: Value,
+        hints: Option<Value>,
+        now_ms: u64,
+    ) -> Result<Value, ApiError> {
+        let hints = PreviewHints::from_json(hints.as_ref().unwrap_or(&Value::Null))
+            .map_err(|e| ApiError::invalid_params(format!("hints: {e}")))?;
+        let (params, signer) = if method == "wallet_signAuthorization" {
+            authorization_params(params)?
+        } else {
+            (params, None)
+        };
+        if !params.is_array() {
+            return Err(ApiError::invalid_params("params must be an array"));
+        }
+        // Who signs when the request does not say: the same default the signing methods use.
+        // `personal_sign` and typed data always name their account, so only these two need it.
+        let signer = match signer {
+            Some(s) => Some(s),
+            None if matches!(method, "eth_signTransaction" | "wallet_signAuthorization") => self
+                .default_account(Chain::Ethereum, now_ms)
+                .map(|a| parse_address(&a))
+                .transpose()
+                .map_err(eth_error)?,
+            None => None,
+        };
+        let ctx = PreviewContext {
+            active_chain_id: self.chain_id,
+            signer,
+            now_ms,
+            hints,
+        };
+        let preview =
+            ethereum::preview::preview_request(method, &params, &ctx).map_err(eth_error)?;
+        serde_json::to_value(preview)
+            .map_err(|_| ApiError::invalid_params("the preview could not be encoded"))
+    }
+
+    /// Solana previews (`solana_signTransaction`, `solana_signAllTransactions`,
+    /// `solana_signMessage`, `solana_signIn`): not wired yet, so every one answers
+    /// "not available" rather than a preview that could be wrong.
+    fn preview_solana(
+        &mut self,
+        method: &str,
+        _params: Value,
+        _hints: Option<Value>,
+        _origin: Option<&str>,
+        _now_ms: u64,
+    ) -> Result<Value, ApiError> {
+        Err(ApiError::new(
+            METHOD_NOT_FOUND,
+            "PreviewUnavailable",
+            format!(
+                "previews of `{}` are not available yet",
+                shown_method(method)
+            ),
+        ))
+    }
+
+    /// The first account of `chain` when the wallet is unlocked; `None` when it is locked or
+    /// has no such account (the preview then names no signer).
+    fn default_account(&mut self, chain: Chain, now_ms: u64) -> Option<String> {
+        let keyring = self.keyring(now_ms).ok()?;
+        keyring
+            .accounts
+            .iter()
+            .find(|a| a.chain == chain)
+            .map(|a| a.address.clone())
+    }
+}
+
+/// `wallet_signAuthorization` takes an object (or `[object]`) whose `account` picks the signer;
+/// the Ethereum preview takes `[authorization]`. Returns those params and the named signer.
+fn authorization_params(params: Value) -> Result<(Value, Option<ethereum::Address>), ApiError> {
+    let mut object = match params {
+        Value::Array(mut items) if items.len() == 1 => items.pop().unwrap_or(Value::Null),
+        other => other,
+    };
+    let Some(map) = object.as_object_mut() else {
+        return Err(ApiError::invalid_params("params must be an object"));
+    };
+    let signer = match map.remove("account") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(a)) => Some(parse_address(&a).map_err(eth_error)?),
+        Some(_) => {
+            return Err(ApiError::invalid_params(
+                "`account` must be an address string",
+            ))
+        }
+    };
+    Ok((Value::Array(vec![object]), signer))
+}
+
+fn not_previewable(method: &str) -> ApiError {
+    ApiError::new(
+        INVALID_PARAMS,
+        "NotPreviewable",
+        format!(
+            "`{}` is not a signing method, so there is nothing to preview",
+            shown_method(method)
+        ),
+    )
+}
+
+/// Method names are short identifiers; a hostile caller must not make the error huge.
+fn shown_method(method: &str) -> String {
+    method.chars().take(64).collect()
+}
