@@ -235,8 +235,9 @@ export function randomTransaction(rng, me) {
     const tx = new Transaction({ feePayer, recentBlockhash });
     tx.add(...ixs);
     if (order === 'before') tx.partialSign(other);
-    const wire = tx.serialize({ requireAllSignatures: false, verifySignatures: false });
-    return { wire, message: tx.serializeMessage(), version, other, order, feePayerIsOther, kinds, lookups: 0 };
+    // Plain Uint8Arrays (web3.js gives Buffers, whose slice() shares memory): tests mutate copies.
+    const wire = Uint8Array.from(tx.serialize({ requireAllSignatures: false, verifySignatures: false }));
+    return { wire, message: Uint8Array.from(tx.serializeMessage()), version, other, order, feePayerIsOther, kinds, lookups: 0 };
   }
 
   // v0: one or two fabricated lookup tables holding some of the accounts used (and some
