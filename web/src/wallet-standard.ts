@@ -442,7 +442,8 @@ export class CustodianSolanaWallet implements StandardWallet {
   }
 
   async #signIn(inputs: readonly SolanaSignInInput[]): Promise<readonly SolanaSignInOutput[]> {
-    const list = inputs.length === 0 ? [{}] : inputs;
+    // `signIn()` and `signIn(undefined)` mean a sign-in with every field left to the wallet.
+    const list: readonly SolanaSignInInput[] = inputs.length === 0 ? [{}] : inputs.map((input) => input ?? {});
     for (const [i, input] of list.entries()) {
       if (typeof input !== 'object' || input === null) throw new InvalidParamsError(`input ${i} must be an object`);
       const unknown = Object.keys(input).filter((k) => !SIGN_IN_FIELDS.has(k) && (input as Record<string, unknown>)[k] !== undefined);

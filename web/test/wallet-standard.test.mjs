@@ -225,6 +225,10 @@ test('signIn through the feature: the reference verifier accepts it, and it conn
   assert.equal(verifySignIn({ ...input, domain: 'app.example', address: ADDRESS }, output), true);
   assert.equal(ed25519.verify(output.signature, output.signedMessage, PUBLIC), true);
 
+  // No input at all: the domain comes from the origin and the account is the first one.
+  const [bare] = await wallet.features['solana:signIn'].signIn(undefined);
+  assert.equal(new TextDecoder().decode(bare.signedMessage), `app.example wants you to sign in with your Solana account:\n${ADDRESS}`);
+
   // A page cannot obtain a sign-in for another site.
   await assert.rejects(wallet.features['solana:signIn'].signIn({ domain: 'bank.example' }), (e) => e.code === -32602 && /comes from/.test(e.message));
   await assert.rejects(wallet.features['solana:signIn'].signIn({ useOffchainMessage: { messageVersion: 1 } }), /unsupported field useOffchainMessage/);
