@@ -149,3 +149,30 @@ export {
 } from './protocol.js';
 export { VaultStore, VaultStoreError, openVaultStore, type LoadedVault, type SealedVault, type VaultStoreOptions } from './store.js';
 export { serveWorker, type CustodianCore, type OpenedWallet, type WorkerHostOptions } from './worker-host.js';
+export {
+  APP_READY_EVENT,
+  CustodianSolanaWallet,
+  REGISTER_WALLET_EVENT,
+  SOLANA_ACCOUNT_FEATURES,
+  SOLANA_CHAINS,
+  base58Decode,
+  registerSolanaWallet,
+  registerWallet,
+  type CustodianSolanaFeatures,
+  type IdentifierString,
+  type ReadonlyUint8Array,
+  type RegisterWalletOptions,
+  type SolanaChain,
+  type SolanaSignInInput,
+  type SolanaSignInOutput,
+  type SolanaSignMessageInput,
+  type SolanaSignMessageOutput,
+  type SolanaSignTransactionInput,
+  type SolanaSignTransactionOutput,
+  type SolanaWalletOptions,
+  type StandardWallet,
+  type WalletAccount,
+  type WalletChangeProperties,
+  type WalletIcon,
+  type WalletStandardClient,
+} from './wallet-standard.js';

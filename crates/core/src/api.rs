@@ -10,11 +10,14 @@ mod keys;
 mod keystore;
 mod lifecycle;
 mod preview;
+mod preview_solana;
 pub mod request;
 mod signing;
 mod wallet;
 
 pub use envelope::{RpcRequest, RpcResponse};
 pub use error::ApiError;
+#[doc(hidden)]
+pub use preview_solana::preview_solana;
 pub use request::Request;
 pub use wallet::{Env, ProviderEvent, Wallet};

@@ -330,21 +330,30 @@ fn previews_need_no_unlocked_vault() {
 /// Until the Solana module wires its previews into `preview_solana` (a stub for now), every
 /// `solana_*` method answers "not available". Delete this test when it does.
 #[wasm_bindgen_test(unsupported = test)]
-fn solana_previews_are_stubbed() {
+fn solana_previews_route_to_the_solana_decoder() {
+    // A Solana preview for an address this wallet does not hold fails exactly as signing would.
     let mut h = Host::with_hardhat_0();
-    for method in [
-        "solana_signTransaction",
-        "solana_signAllTransactions",
+    let ours = "CgWJeEWkiYqosy1ba7a3wn9HAQuHyK48xs3LM4SSDc1C";
+    let params = json!({"request": {"method": "solana_signMessage",
+        "params": {"address": ours, "message": "aGVsbG8="}}});
+    assert_eq!(h.preview_err(params), (4100, "UnknownAccount".into()));
+    // With the wallet-core phrase imported (its Phantom-path account is `ours`, see
+    // tests/vectors/solana_vectors.json), the message is decoded and shown.
+    let mut h = Host::empty();
+    h.ok(
+        "wallet_import",
+        json!({"password": "pw", "kdf": {"memoryKib": 19456, "iterations": 2, "parallelism": 1},
+            "mnemonic": "team engine square letter hero song dizzy scrub tornado fabric divert saddle"}),
+    );
+    let preview = h.preview(
         "solana_signMessage",
-        "solana_signIn",
-    ] {
-        let params = json!({"request": {"method": method, "params": {}}});
-        assert_eq!(
-            h.preview_err(params),
-            (-32601, "PreviewUnavailable".into()),
-            "{method}"
-        );
-    }
+        json!({"address": ours, "message": "aGVsbG8="}),
+    );
+    assert_eq!(preview["kind"], "message", "{preview}");
+    // Bytes signing refuses are refused by the preview too.
+    let params = json!({"request": {"method": "solana_signTransaction",
+        "params": {"address": ours, "transaction": "AA=="}}});
+    assert_eq!(h.preview_err(params).0, -32602);
 }
 
 #[wasm_bindgen_test(unsupported = test)]

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use super::error::{ApiError, INVALID_PARAMS, METHOD_NOT_FOUND};
+use super::error::{ApiError, INVALID_PARAMS};
 use super::request::PreviewParams;
 use super::signing::eth_error;
 use super::wallet::Wallet;
@@ -84,25 +84,34 @@ impl Wallet {
             .map_err(|_| ApiError::invalid_params("the preview could not be encoded"))
     }
 
-    /// Solana previews (`solana_signTransaction`, `solana_signAllTransactions`,
-    /// `solana_signMessage`, `solana_signIn`): not wired yet, so every one answers
-    /// "not available" rather than a preview that could be wrong.
+    /// Solana previews, decoded by `chains::solana` with our accounts as the known signers
+    /// (none while locked: the preview then cannot flag our own accounts).
     fn preview_solana(
         &mut self,
         method: &str,
-        _params: Value,
-        _hints: Option<Value>,
-        _origin: Option<&str>,
-        _now_ms: u64,
+        params: Value,
+        hints: Option<Value>,
+        origin: Option<&str>,
+        now_ms: u64,
     ) -> Result<Value, ApiError> {
-        Err(ApiError::new(
-            METHOD_NOT_FOUND,
-            "PreviewUnavailable",
-            format!(
-                "previews of `{}` are not available yet",
-                shown_method(method)
-            ),
-        ))
+        let accounts: Vec<String> = match self.keyring(now_ms) {
+            Ok(k) => k
+                .accounts
+                .iter()
+                .filter(|a| a.chain == Chain::Solana)
+                .map(|a| a.address.clone())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let refs: Vec<&str> = accounts.iter().map(String::as_str).collect();
+        super::preview_solana::preview_solana(
+            &refs,
+            method,
+            &params,
+            hints.as_ref(),
+            origin,
+            now_ms,
+        )
     }
 
     /// The first account of `chain` when the wallet is unlocked; `None` when it is locked or
