@@ -112,6 +112,24 @@ test('composed and decomposed passphrases give the same wallet (NFKD)', async ()
   assert.notDeepEqual(a.imported.accounts, c.imported.accounts);
 });
 
+test('a phrase typed with odd case and spacing imports as the canonical phrase', async () => {
+  const phrase = generateMnemonic(wordlist, 256);
+  const expected = ethersAddresses(phrase, undefined, 1)[0];
+  const variants = [
+    phrase.toUpperCase(),
+    ` ${phrase.replaceAll(' ', '  \t')}\n`,
+    phrase.replaceAll(' ', '\u3000'), // ideographic space, as Japanese keyboards type it
+  ];
+  for (const variant of variants) {
+    const { custodian, imported } = await importMnemonic(variant);
+    assert.equal(imported.accounts[0].address, expected, JSON.stringify(variant));
+    const backup = await call(custodian, 'wallet_export', { password: 'pw-import', what: 'mnemonic' });
+    assert.equal(backup.mnemonic, phrase);
+    custodian.free();
+  }
+  assert.equal(variants.length, 3);
+});
+
 test('wallet_create: 12 and 24 words that @scure/bip39 validates, accounts that ethers derives', async () => {
   let created = 0;
   for (const words of [12, 24]) {
