@@ -134,6 +134,17 @@ async function fuzz(cases) {
   return ms;
 }
 
+test('the harness counts traps, throws and Error rejections as failures', async () => {
+  const fake = (behaviour) => ({ request: behaviour });
+  const trap = new WebAssembly.RuntimeError('unreachable');
+  assert.equal((await attempt(fake(() => { throw trap; }), {})).outcome, 'threw');
+  assert.equal((await attempt(fake(() => Promise.reject(trap)), {})).outcome, 'bad-rejection');
+  assert.equal((await attempt(fake(() => Promise.reject({ code: '1', message: 'x' })), {})).outcome, 'bad-rejection');
+  assert.equal((await attempt(fake(() => Promise.reject({ code: -32602, message: '' })), {})).outcome, 'bad-rejection');
+  assert.equal((await attempt(fake(() => 5), {})).outcome, 'not-a-promise');
+  assert.deepEqual(await attempt(fake(() => Promise.reject({ code: -32602, message: 'bad' })), {}), { outcome: 'rejected', code: -32602 });
+});
+
 test(`${CASES} malformed requests through one instance: all settle, none traps, it still signs`, { timeout: 180_000 }, async () => {
   await fuzz(CASES);
 });
