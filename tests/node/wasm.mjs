@@ -3,7 +3,8 @@
 // synchronously from the bytes on disk instead of fetched.
 //
 //   import { wasm } from './wasm.mjs';
-//   const { ethereum, solana } = wasm.demo_addresses();
+//   const custodian = new wasm.Custodian();
+//   await custodian.request({ method: 'wallet_status' });   // { state: 'empty' }
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

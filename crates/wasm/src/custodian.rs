@@ -92,9 +92,7 @@ impl Custodian {
 
 impl Custodian {
     fn answer(&mut self, args: JsValue, origin: Option<&str>) -> Result<Value, ApiError> {
-        let value: Value = serde_wasm_bindgen::from_value(args)
-            .map_err(|_| ApiError::invalid_request("request must be an object {method, params}"))?;
-        let request = RpcRequest::from_value(value)?;
+        let request = RpcRequest::from_value(crate::plain_json::to_json_value(&args)?)?;
         let mut rng = rand_core::OsRng;
         let mut env = Env {
             rng: &mut rng,
