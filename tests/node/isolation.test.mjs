@@ -286,13 +286,10 @@ test('the scanner finds a secret injected in any encoding, whole or in part', as
   assert.equal(caught, Object.keys(injections).length + 1);
 });
 
-// Known core bug, kept visible: serde's "unknown variant" and "unknown field" messages quote the
-// offending text in backticks, and scrub_serde_message (crates/core/src/api/error.rs) only cuts
-// text between double quotes, so a secret pasted into an enum field is echoed in the error.
-test('a secret pasted into an enum field is not echoed in the error', {
-  todo: 'core bug: scrub_serde_message (crates/core/src/api/error.rs) does not cut backtick-quoted values, so '
-    + '`unknown variant` errors echo the value (e.g. wallet_addAccount {chain: <mnemonic>})',
-}, async () => {
+// Regression: serde's "unknown variant" and "unknown field" messages quote the offending text in
+// backticks; scrub_serde_message (crates/core/src/api/error.rs) once cut only double-quoted text,
+// so a secret pasted into an enum field was echoed in the error.
+test('a secret pasted into an enum field is not echoed in the error', async () => {
   const { phrase } = await sessionPromise;
   const c = new wasm.Custodian();
   await c.request({ method: 'wallet_create', params: { password: PASSWORD, kdf: FLOOR_KDF } });

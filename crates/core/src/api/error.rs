@@ -111,28 +111,44 @@ impl ApiError {
 
 /// Rewrites a serde error into a message that cannot echo the input.
 ///
-/// serde_json quotes offending string values (`invalid type: string "..."`), and such a value
-/// may be a password or a mnemonic sent in the wrong field. Everything between quotes or
-/// backticks that is not a field name is cut.
+/// serde_json quotes offending string values (`invalid type: string "..."`) and names unknown
+/// enum variants and fields in backticks (``unknown variant `...` ``); such a value may be a
+/// password or a mnemonic sent in the wrong field. Every quoted or backticked span is cut,
+/// except the names serde takes from our own types: the field in "missing field `x`" /
+/// "duplicate field `x`", and everything after "expected" (the list of valid names).
 pub(crate) fn scrub_serde_message(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    let mut out = String::with_capacity(text.len());
-    let mut in_quotes = false;
-    for ch in text.chars() {
-        match ch {
-            '"' => {
-                if in_quotes {
-                    out.push_str("\"…\"");
-                }
-                in_quotes = !in_quotes;
-            }
-            _ if in_quotes => {}
-            _ => out.push(ch),
-        }
-    }
+    let mut text = err.to_string();
     // serde appends " at line L column C", which means nothing to a caller of a JSON object.
-    if let Some(pos) = out.find(" at line ") {
-        out.truncate(pos);
+    if let Some(pos) = text.find(" at line ") {
+        text.truncate(pos);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<char> = None;
+    let mut keep = false;
+    for ch in text.chars() {
+        match (open, ch) {
+            (None, '"' | '`') => {
+                keep = ch == '`'
+                    && (out.ends_with("missing field ")
+                        || out.ends_with("duplicate field ")
+                        || out.contains("expected"));
+                open = Some(ch);
+                out.push(ch);
+                if !keep {
+                    out.push('…');
+                }
+            }
+            (Some(q), c) if c == q => {
+                open = None;
+                out.push(c);
+            }
+            (Some(_), c) => {
+                if keep {
+                    out.push(c);
+                }
+            }
+            (None, c) => out.push(c),
+        }
     }
     out
 }
@@ -152,6 +168,30 @@ mod tests {
         let msg = scrub_serde_message(&err);
         assert!(!msg.contains("hunter2"), "{msg}");
         assert!(msg.contains("invalid type"), "{msg}");
+
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(rename_all = "lowercase", deny_unknown_fields)]
+        #[allow(dead_code)]
+        enum Chain {
+            Ethereum,
+            Solana,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Q {
+            chain: Chain,
+        }
+        let err = serde_json::from_str::<Q>(r#"{"chain":"abandon ability able"}"#).unwrap_err();
+        let msg = scrub_serde_message(&err);
+        assert!(!msg.contains("abandon"), "{msg}");
+        assert!(msg.contains("`ethereum`"), "{msg}");
+        let err = serde_json::from_str::<Q>(r#"{"zoo secret":1}"#).unwrap_err();
+        let msg = scrub_serde_message(&err);
+        assert!(!msg.contains("zoo"), "{msg}");
+        assert!(msg.contains("`chain`"), "{msg}");
+        let err = serde_json::from_str::<Q>("{}").unwrap_err();
+        assert!(scrub_serde_message(&err).contains("missing field `chain`"));
     }
 
     #[test]
