@@ -125,8 +125,8 @@ impl Share {
         })
     }
 
-    /// The share as lower-case words separated by single spaces.
-    pub(super) fn to_mnemonic(&self) -> SecretString {
+    /// The share as lower-case words separated by single spaces (its canonical spelling).
+    pub fn to_mnemonic(&self) -> SecretString {
         let value_words = self.value.len().saturating_mul(8).div_ceil(RADIX_BITS);
         let total = METADATA_WORDS
             .saturating_add(value_words)

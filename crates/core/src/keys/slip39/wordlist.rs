@@ -28,13 +28,40 @@ fn packed(word: &[u8]) -> Option<u64> {
     Some(u64::from_be_bytes(bytes))
 }
 
+/// [`packed`] for the whole list, computed by the compiler.
+// Indexing and shifts are fine here: this runs only during compilation, where an out-of-range
+// index would be a build error, never a trap at run time.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const fn pack_list(words: &[&str; LEN]) -> [u64; LEN] {
+    let mut out = [0u64; LEN];
+    let mut i = 0;
+    while i < LEN {
+        let letters = words[i].as_bytes();
+        let mut value = 0u64;
+        let mut j = 0;
+        while j < MAX_WORD_LEN {
+            value <<= 8;
+            if j < letters.len() {
+                value |= letters[j] as u64;
+            }
+            j += 1;
+        }
+        out[i] = value;
+        i += 1;
+    }
+    out
+}
+
+/// The list as packed words, in list order.
+static PACKED: [u64; LEN] = pack_list(&WORDS);
+
 /// The 10-bit value of `word` (lower-case), or `None` if it is not in the list.
 pub(super) fn index_of(word: &str) -> Option<u16> {
     let wanted = packed(word.as_bytes())?;
     let mut found = subtle::Choice::from(0);
     let mut index = 0u16;
-    for (candidate, listed) in (0u16..).zip(WORDS) {
-        let hit = packed(listed.as_bytes()).unwrap_or(0).ct_eq(&wanted);
+    for (candidate, listed) in (0u16..).zip(PACKED.iter()) {
+        let hit = listed.ct_eq(&wanted);
         index.conditional_assign(&candidate, hit);
         found |= hit;
     }
@@ -43,10 +70,10 @@ pub(super) fn index_of(word: &str) -> Option<u16> {
 
 /// Appends the word for the low 10 bits of `index` to `out`.
 pub(super) fn push_word(index: u16, out: &mut String) {
+    let index = index & 0x3ff;
     let mut selected = 0u64;
-    for (candidate, listed) in (0u16..).zip(WORDS) {
-        let hit = candidate.ct_eq(&(index & 0x3ff));
-        selected.conditional_assign(&packed(listed.as_bytes()).unwrap_or(0), hit);
+    for (candidate, listed) in (0u16..).zip(PACKED.iter()) {
+        selected.conditional_assign(listed, candidate.ct_eq(&index));
     }
     let letters = zeroize::Zeroizing::new(selected.to_be_bytes());
     for &letter in letters.iter().take_while(|&&b| b != 0) {
@@ -207,6 +234,7 @@ mod tests {
             let mut spelled = String::new();
             push_word(i as u16, &mut spelled);
             assert_eq!(&spelled, word);
+            assert_eq!(Some(PACKED[i]), packed(word.as_bytes()));
         }
         for not_a_word in [
             "",
