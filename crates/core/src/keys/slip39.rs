@@ -3,8 +3,9 @@
 //!
 //! Implemented from the spec (satoshilabs/slips `slip-0039.md`, including the 2024 revision
 //! that added the extendable-backup flag) and tested against Trezor's reference vectors, so
-//! shares made here are read by Trezor devices and other SLIP-0039 software and vice versa.
-//! See `docs/slip39.md`, which also explains how Custodian's own wallets use it.
+//! other SLIP-0039 implementations read the shares made here and the other way round. What a
+//! wallet puts in the master secret is a separate choice: `docs/slip39.md` explains Custodian's
+//! (the BIP-39 entropy, not the BIP-32 seed Trezor uses) and what it means for compatibility.
 //!
 //! The pipeline, both ways:
 //!
@@ -167,7 +168,7 @@ pub enum Slip39Error {
     #[error("group {group}: the threshold must be between 1 and the member count (at most 16), and a threshold of 1 needs a count of 1")]
     MemberThreshold {
         /// The group, from 1.
-        group: usize,
+        group: u8,
     },
     /// An iteration exponent above 15.
     #[error("the iteration exponent must be between 0 and 15")]
@@ -202,7 +203,8 @@ pub fn split(
     if group_threshold == 0 || group_threshold > group_count || group_count > MAX_SHARE_COUNT {
         return Err(Slip39Error::GroupThreshold);
     }
-    for (group, &(threshold, count)) in (1usize..).zip(groups) {
+    // At most 16 groups (checked above), so the u8 counter cannot overflow.
+    for (group, &(threshold, count)) in (1u8..).zip(groups) {
         if threshold == 0 || threshold > count || count > MAX_SHARE_COUNT {
             return Err(Slip39Error::MemberThreshold { group });
         }
