@@ -9,6 +9,7 @@ pub mod mnemonic;
 pub mod path;
 pub mod secp256k1;
 pub mod slip10;
+pub mod slip39;
 
 use serde::{Deserialize, Serialize};
 

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use super::backup::{BackupSharesParams, RecoverFromSharesParams, ShareGroupParams};
 use super::envelope::RpcRequest;
 use super::error::{scrub_serde_message, ApiError};
 use crate::secret::SecretString;
@@ -258,6 +259,10 @@ pub enum Request {
     SolanaSignMessage(SolanaSignMessageParams),
     /// `solana_signIn` `{address?, input}`.
     SolanaSignIn(SolanaSignInParams),
+    /// `wallet_backupShares`: SLIP-0039 shares of the recovery phrase, password asked again.
+    BackupShares(BackupSharesParams),
+    /// `wallet_recoverFromShares`: a new vault from SLIP-0039 shares.
+    RecoverFromShares(RecoverFromSharesParams),
     /// A method Custodian knows and deliberately does not serve (`eth_sendTransaction`, `eth_sign`).
     Unsupported(&'static str),
 }
@@ -365,6 +370,8 @@ impl Request {
             "solana_signAllTransactions" => Self::SolanaSignAllTransactions(object(p)?),
             "solana_signMessage" => Self::SolanaSignMessage(object(p)?),
             "solana_signIn" => Self::SolanaSignIn(object(p)?),
+            "wallet_backupShares" => Self::BackupShares(object(p)?),
+            "wallet_recoverFromShares" => Self::RecoverFromShares(object(p)?),
             "eth_sendTransaction" => Self::Unsupported("eth_sendTransaction"),
             "eth_sendRawTransaction" => Self::Unsupported("eth_sendRawTransaction"),
             "eth_sign" => Self::Unsupported("eth_sign"),

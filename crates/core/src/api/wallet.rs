@@ -149,6 +149,8 @@ impl Wallet {
             Q::SolanaSignAllTransactions(p) => self.solana_sign_all(p, env.now_ms),
             Q::SolanaSignMessage(p) => self.solana_sign_message(p, env.now_ms),
             Q::SolanaSignIn(p) => self.solana_sign_in(p, env.origin, env.now_ms),
+            Q::BackupShares(p) => self.backup_shares(p, env),
+            Q::RecoverFromShares(p) => self.recover_from_shares(p, env),
             Q::Unsupported(method) => Err(super::signing::unsupported(method)),
         }
     }
