@@ -78,19 +78,28 @@ export async function launch({ viewport = { width: 960, height: 720 } } = {}) {
 }
 
 /**
- * Opens `path` in a new tab, collecting console errors, uncaught exceptions and HTTP errors in
- * `problems` (which a test asserts empty at the end).
+ * Collects what should never happen on a page or in its Workers: console errors and warnings,
+ * uncaught exceptions, HTTP errors. A test asserts the returned array empty at the end.
  */
-export async function openPage(browser, path) {
-  const page = await browser.context.newPage();
+export function watchProblems(page) {
   const problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
+  const onConsole = (where) => (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${where} console.${message.type()}: ${message.text()}`);
+  };
+  page.on('console', onConsole('page'));
+  page.on('worker', (worker) => worker.on('console', onConsole(`worker ${worker.url()}`)));
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
+  return problems;
+}
+
+/** Opens `path` in a new tab, watching it for problems (see `watchProblems`). */
+export async function openPage(browser, path, { beforeLoad } = {}) {
+  const page = await browser.context.newPage();
+  const problems = watchProblems(page);
+  if (beforeLoad) await beforeLoad(page);
   await page.goto(new URL(path, browser.url).href);
   return { page, problems };
 }
