@@ -164,7 +164,9 @@ test('a Worker killed mid-save leaves a vault that opens with every acknowledged
   const acked = { adds: new Map(), lastRename: undefined };
   const onAck = (ack) => {
     if (ack.kind === 'add') acked.adds.set(ack.address, ack);
-    else acked.lastRename = ack; // renames are acknowledged in the order they ran
+    else if (acked.lastRename === undefined || ack.round > acked.lastRename.round || (ack.round === acked.lastRename.round && ack.n > acked.lastRename.n)) {
+      acked.lastRename = ack; // the latest acknowledged rename, in the order the Worker ran them
+    }
   };
   const exposeAck = (page) => page.exposeFunction('e2eAck', onAck);
 
@@ -225,7 +227,7 @@ test('a Worker killed mid-save leaves a vault that opens with every acknowledged
     const { page, problems } = await openHarness(db, { beforeLoad: exposeAck });
     const unlocked = await call(page, 'wallet_unlock', { password: PASSWORD });
     assert.equal(unlocked.ok, true, unlocked.message);
-    const before = acked.adds.size;
+    const ackedBefore = acked.adds.size;
     await page.evaluate(
       ([round, renameTarget]) => {
         window.stream = window.harness.saveStream({ round, renameTarget });
@@ -240,7 +242,7 @@ test('a Worker killed mid-save leaves a vault that opens with every acknowledged
     assert.deepEqual(problems, [], `round ${round}`);
 
     const check = await verify(round);
-    rounds.push({ round, method, delayMs, sent, ackedThisRound: acked.adds.size - before, stored: check.list.length, records: check.records.length });
+    rounds.push({ round, method, delayMs, sent, ackedThisRound: acked.adds.size - ackedBefore, stored: check.list.length, records: check.records.length });
     await check.page.close();
     assert.deepEqual(check.problems, [], `round ${round}: fresh tab`);
   }
