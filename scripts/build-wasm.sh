@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds the release .wasm, generates its JavaScript glue and optimises it.
+# Builds the release .wasm, generates its JavaScript glue and optimises it, compiles the
+# @custodian/web package, and lays both out under www/ for the wallet page.
 #
 # One output serves every consumer: wasm-bindgen's `--target web` ES module in web/pkg/.
-#   - Browser (www/worker.js): `await init()` fetches custodian_wasm_bg.wasm next to the glue.
+#   - Browser (web/dist/worker.js): `await init()` fetches custodian_wasm_bg.wasm next to the glue.
 #   - Node (tests/node/wasm.mjs): `initSync({ module: bytes })` with the bytes read from disk.
-# www/pkg/ is a copy of web/pkg/, so any static server rooted at www/ serves the page.
-# Both folders are build output, ignored by git.
+# www/vendor/custodian-web/ holds copies of web/dist/ and web/pkg/ in the package's own layout
+# (dist/worker.js imports ../pkg/), so any static server rooted at www/ serves the page.
+# All three folders are build output, ignored by git.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -33,8 +35,16 @@ mkdir -p web/pkg
 cp "$unoptimised"/*.js "$unoptimised"/*.d.ts web/pkg/
 "$wasm_opt" -O3 "$unoptimised/${crate}_bg.wasm" -o "web/pkg/${crate}_bg.wasm"
 
-rm -rf www/pkg
-cp -r web/pkg www/pkg
+section "build-wasm: @custodian/web (tsc -> web/dist)"
+npm --prefix web run --silent build
+
+# Only what the browser loads: the JavaScript and the .wasm, not the type declarations.
+vendor=www/vendor/custodian-web
+rm -rf www/pkg www/vendor
+mkdir -p "$vendor/dist" "$vendor/pkg"
+cp web/dist/*.js "$vendor/dist/"
+cp web/pkg/*.js web/pkg/*.wasm "$vendor/pkg/"
+note "$vendor: $(find "$vendor" -type f | wc -l) files"
 
 raw_size=$(stat -c %s "$unoptimised/${crate}_bg.wasm")
 opt_size=$(stat -c %s "web/pkg/${crate}_bg.wasm")

@@ -65,7 +65,19 @@ function fileFor(root, urlPath) {
   return path;
 }
 
-async function respond(root, req, res) {
+/**
+ * The directory and the path inside it for a URL path: the longest matching mount, else `root`.
+ * Mounts are for the tests (a test-only page, libraries from node_modules); the wallet itself
+ * is served from `root` alone.
+ */
+function locate(root, mounts, urlPath) {
+  for (const { prefix, dir } of mounts) {
+    if (urlPath.startsWith(prefix)) return { dir, rest: urlPath.slice(prefix.length - 1) };
+  }
+  return { dir: root, rest: urlPath };
+}
+
+async function respond(root, mounts, transform, req, res) {
   const send = (status, body, type = 'text/plain; charset=utf-8') => {
     res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type });
     res.end(req.method === 'HEAD' ? undefined : body);
@@ -73,11 +85,13 @@ async function respond(root, req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
 
   const urlPath = new URL(req.url ?? '/', 'http://localhost').pathname;
-  let path = fileFor(root, urlPath);
+  const { dir, rest } = locate(root, mounts, urlPath);
+  let path = fileFor(dir, rest);
   if (path === null) return send(404, 'not found\n');
   try {
     if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
-    const body = await readFile(path);
+    let body = await readFile(path);
+    if (transform) body = await transform({ path, urlPath, body });
     send(200, body, MIME[extname(path)] ?? 'application/octet-stream');
   } catch {
     send(404, 'not found\n');
@@ -86,12 +100,27 @@ async function respond(root, req, res) {
 
 /**
  * Serves `root` on `host:port` (port 0 picks a free one).
+ *
+ * For tests only: `mounts` (`{'/prefix/': dir}`) serve other directories under URL prefixes,
+ * and `transform({path, urlPath, body})` may rewrite a file's bytes before they are sent.
  * @returns {Promise<{url: string, port: number, close: () => Promise<void>}>}
  */
-export async function startServer({ host = '127.0.0.1', port = 0, root = join(repoRoot, 'www') } = {}) {
+export async function startServer({
+  host = '127.0.0.1',
+  port = 0,
+  root = join(repoRoot, 'www'),
+  mounts = {},
+  transform = undefined,
+} = {}) {
   const absRoot = resolve(root);
+  const absMounts = Object.entries(mounts)
+    .map(([prefix, dir]) => {
+      if (!prefix.startsWith('/') || !prefix.endsWith('/')) throw new Error(`mount ${prefix} must start and end with /`);
+      return { prefix, dir: resolve(dir) };
+    })
+    .sort((a, b) => b.prefix.length - a.prefix.length);
   const server = createServer((req, res) => {
-    respond(absRoot, req, res).catch(() => {
+    respond(absRoot, absMounts, transform, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });

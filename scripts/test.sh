@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test, failing at the first stage that fails:
 #   set-up, rustfmt, clippy (native and wasm32), cargo test (native), wasm-bindgen-test in Node and in headless
-#   Chromium, the release WASM build, Node cross-checks, and browser end-to-end tests.
+#   Chromium, the release WASM build, Node cross-checks, @custodian/web's unit tests, and browser
+#   end-to-end tests.
 # Prints the number of tests each stage ran, a timing per stage, and a total line.
 set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -94,6 +95,8 @@ in_chrome=$(grep -c 'Running headless tests in Chrome' "$LAST_LOG" || true)
 
 stage "build-wasm (release)" - scripts/build-wasm.sh
 stage "Node cross-checks" node node --test tests/node/
+# The package's own unit tests (fake core, fake IndexedDB) before the real module in a browser.
+stage "web (tsc + unit tests)" node bash -c 'npm --prefix web run build && npm --prefix web test'
 stage "browser e2e (Playwright)" node node --test tests/e2e/
 
 trap - ERR
