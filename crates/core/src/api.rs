@@ -4,6 +4,7 @@
 //! an [`ApiError`] whose code follows EIP-1193/EIP-1474. See `docs/protocol.md`.
 
 mod accounts;
+mod custody;
 pub mod envelope;
 pub mod error;
 mod keys;
