@@ -108,6 +108,8 @@ pub struct AuditLog {
     key: Ed25519PrivateKey,
     /// Canonical JSON lines, each ending in `\n`: an optional checkpoint, then entries.
     lines: String,
+    /// Entries in `lines` (the checkpoint not counted).
+    count: usize,
 }
 
 /// An exported log.
@@ -134,6 +136,7 @@ impl AuditLog {
             key: Ed25519PrivateKey::from_bytes(seed.expose_secret())
                 .unwrap_or_else(|_| Ed25519PrivateKey::from_array(&[0u8; 32])),
             lines: String::new(),
+            count: 0,
         }
     }
 
@@ -158,7 +161,8 @@ impl AuditLog {
         if !(lines.is_empty() || lines.ends_with('\n')) {
             return Err(corrupt());
         }
-        Ok(Some(Self { key, lines }))
+        let count = lines.lines().filter(|l| !is_checkpoint(l)).count();
+        Ok(Some(Self { key, lines, count }))
     }
 
     /// The slot bytes, in zeroizing memory (they hold the key).
@@ -188,10 +192,7 @@ impl AuditLog {
 
     /// Number of stored entries (the checkpoint not counted).
     pub fn entry_count(&self) -> usize {
-        self.lines
-            .lines()
-            .filter(|l| !l.starts_with("{\"checkpoint\""))
-            .count()
+        self.count
     }
 
     /// Appends an event; folds the oldest entries into the checkpoint beyond [`MAX_ENTRIES`].
@@ -199,6 +200,17 @@ impl AuditLog {
     /// # Errors
     /// [`AuditFailure::CorruptSlot`] if the stored tail does not parse.
     pub fn append(&mut self, time_ms: u64, event: &str, details: Value) -> Result<(), AuditError> {
+        self.append_bounded(time_ms, event, details, MAX_ENTRIES, FOLD)
+    }
+
+    fn append_bounded(
+        &mut self,
+        time_ms: u64,
+        event: &str,
+        details: Value,
+        max_entries: usize,
+        fold: usize,
+    ) -> Result<(), AuditError> {
         let tail = self.tail()?;
         let body = json!({
             "details": details,
@@ -210,8 +222,9 @@ impl AuditLog {
         let line = self.sign_entry(body);
         self.lines.push_str(&line);
         self.lines.push('\n');
-        if self.entry_count() > MAX_ENTRIES {
-            self.compact(time_ms)?;
+        self.count = self.count.saturating_add(1);
+        if self.count > max_entries {
+            self.compact(time_ms, fold)?;
         }
         Ok(())
     }
@@ -246,7 +259,7 @@ impl AuditLog {
     }
 
     /// Folds the oldest [`FOLD`] entries (and any older checkpoint) into one checkpoint.
-    fn compact(&mut self, now_ms: u64) -> Result<(), AuditError> {
+    fn compact(&mut self, now_ms: u64, fold: usize) -> Result<(), AuditError> {
         let corrupt = || at(0, AuditFailure::CorruptSlot);
         let mut lines = self.lines.lines().peekable();
         let mut summary = Map::new();
@@ -254,7 +267,7 @@ impl AuditLog {
         let mut total: u64 = 0;
         let mut from: Option<(u64, u64)> = None; // (fromSeq, fromTime)
         if let Some(first) = lines.peek() {
-            if first.starts_with("{\"checkpoint\"") {
+            if is_checkpoint(first) {
                 let v: Value = serde_json::from_str(first).map_err(|_| corrupt())?;
                 let c = v
                     .get("checkpoint")
@@ -279,7 +292,9 @@ impl AuditLog {
             }
         }
         let mut last: Option<(u64, u64, String)> = None; // (seq, time, hash)
-        for line in lines.by_ref().take(FOLD) {
+        let mut folded = 0usize;
+        for line in lines.by_ref().take(fold) {
+            folded = folded.saturating_add(1);
             let v: Value = serde_json::from_str(line).map_err(|_| corrupt())?;
             let seq = v.get("seq").and_then(Value::as_u64).ok_or_else(corrupt)?;
             let time = v.get("time").and_then(Value::as_u64).ok_or_else(corrupt)?;
@@ -317,6 +332,7 @@ impl AuditLog {
             out.push('\n');
         }
         self.lines = out;
+        self.count = self.count.saturating_sub(folded);
         Ok(())
     }
 
@@ -579,6 +595,10 @@ fn check_entry(
     Ok((seq, prev.to_owned(), hash.to_owned()))
 }
 
+fn is_checkpoint(line: &str) -> bool {
+    line.starts_with("{\"checkpoint\"")
+}
+
 fn is_hex(s: &str, len: usize) -> bool {
     s.len() == len && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
@@ -595,4 +615,66 @@ fn hex64(s: &str) -> Option<[u8; 64]> {
 /// SHA-256 of the canonical request, as audit entries carry it (`requestHash`).
 pub(crate) fn request_hash(request: &Value) -> String {
     hex::encode(Sha256::digest(to_canonical_json(request).as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn log() -> AuditLog {
+        AuditLog::new(&SecretBytes::from_array(&mut [7u8; 32]))
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn compaction_folds_the_oldest_and_keeps_the_chain_verifiable() {
+        let mut log = log();
+        let key = log.public_key();
+        for i in 0..25u64 {
+            let event = if i % 5 == 0 {
+                "vault.unlocked"
+            } else {
+                "sign.allowed"
+            };
+            log.append_bounded(1000 + i, event, json!({ "i": i }), 10, 4)
+                .unwrap();
+            // After every append the stored log verifies and stays within the bound.
+            assert!(log.entry_count() <= 10);
+            let export = log.export(5000).unwrap();
+            assert_eq!(verify(&export.jsonl, &key), Ok(export.entries));
+        }
+        // 25 entries: compactions at the 11th, 15th, 19th and 23rd fold 4 each, 9 are kept.
+        assert_eq!(log.entry_count(), 9);
+        let first = log.lines().lines().next().unwrap();
+        let v: Value = serde_json::from_str(first).unwrap();
+        let c = &v["checkpoint"];
+        assert_eq!(c["entries"], 16);
+        assert_eq!(c["fromSeq"], 0);
+        assert_eq!(c["fromTime"], 1000);
+        assert_eq!(c["toTime"], 1015);
+        assert_eq!(c["events"]["vault.unlocked"], 4);
+        assert_eq!(c["events"]["sign.allowed"], 12);
+        assert_eq!(v["seq"], 15);
+        // The slot round-trips with its count.
+        let again = AuditLog::from_slot(log.to_slot().expose_secret())
+            .unwrap()
+            .unwrap();
+        assert_eq!(again.entry_count(), log.entry_count());
+        assert_eq!(again.lines(), log.lines());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn slot_corruption_is_reported() {
+        assert!(AuditLog::from_slot(&[]).unwrap().is_none());
+        for bad in [
+            &b"XXXX"[..],
+            b"CAL1short",
+            &[b"CAL1".as_slice(), &[1u8; 32], b"no newline"].concat(),
+        ] {
+            assert_eq!(
+                AuditLog::from_slot(bad).err().map(|e| e.reason),
+                Some(AuditFailure::CorruptSlot)
+            );
+        }
+    }
 }

@@ -26,6 +26,7 @@ pub use document::{
     Switch, TypedDataRules, Window, POLICY_VERSION,
 };
 pub use evaluate::{Decision, Evaluation};
+pub use solana::associated_token_address;
 pub use state::{Pending, PolicyState, Spend, Used};
 
 use crate::chains::ethereum::EthError;

@@ -359,6 +359,13 @@ impl Wallet {
         self.approval = None;
         let digest = normalize_digest(&p.approval_digest);
         let state = read_state(self.keyring(now)?)?;
+        // The origin first: a site may only carry out what it asked for itself.
+        if let Ok(pending) = approval::find_pending(&state, &digest, now) {
+            let held = pending.request.get("origin").and_then(Value::as_str);
+            if env.origin.is_some() && env.origin != held {
+                return Err(origin_not_allowed());
+            }
+        }
         let checked = approval::find_pending(&state, &digest, now).and_then(|pending| {
             let signatures = p
                 .signatures
@@ -385,9 +392,6 @@ impl Wallet {
             .get("origin")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        if env.origin.is_some() && env.origin != held_origin.as_deref() {
-            return Err(origin_not_allowed());
-        }
         let method = pending
             .request
             .get("method")

@@ -57,8 +57,9 @@ pub(super) fn transaction<'p>(
         return Ok(());
     };
     let calls_allowed_contract = !input.is_empty() && rules.allow_contracts.contains(&to);
-    if !value.is_zero() {
+    if !value.is_zero() || input.is_empty() {
         f.note(format!("send {value} wei to {}", to_checksum(&to)));
+        // Value sent with a call to an allowed contract needs no entry in allowRecipients.
         if calls_allowed_contract {
             deny_listed(f, &to, "recipient");
         } else {

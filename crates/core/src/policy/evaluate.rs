@@ -153,8 +153,8 @@ impl<'p> Findings<'p> {
         for (asset, amount) in core::mem::take(&mut self.current) {
             if amount > asset.max_per_tx {
                 self.over_limit(format!(
-                    "{amount} {} is over the per-transaction limit of {} {}",
-                    asset.unit, asset.max_per_tx, asset.unit
+                    "{amount} {} is over the per-transaction limit of {}",
+                    asset.unit, asset.max_per_tx
                 ));
             }
             match self.total.iter_mut().find(|(a, _)| a.key == asset.key) {
@@ -179,7 +179,7 @@ impl<'p> Findings<'p> {
                     .fold(U256::ZERO, |acc, s| acc.saturating_add(s.amount));
                 if used.saturating_add(*amount) > w.max {
                     window_findings.push(format!(
-                        "{amount} {unit} would exceed the limit of {max} {unit} per {period}: {used} {unit} already used",
+                        "{amount} {unit} would exceed the limit of {max} per {period} ({used} already used)",
                         unit = asset.unit,
                         max = w.max,
                         period = period_text(w.period_ms),

@@ -222,7 +222,7 @@ fn spl(token: &SolanaToken) -> Asset<'_> {
 /// The associated token account of `owner` for `mint` under `token_program`: the program
 /// derived address of the Associated Token Account program for the seeds
 /// `[owner, token_program, mint]` (SPL `get_associated_token_address_with_program_id`).
-pub(crate) fn associated_token_address(
+pub fn associated_token_address(
     owner: &Address,
     mint: &Address,
     token_program: &Address,

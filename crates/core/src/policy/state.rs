@@ -153,8 +153,9 @@ impl PolicyState {
         serde_json::to_vec(&wire).unwrap_or_default()
     }
 
-    /// Drops what no longer matters at `now_ms`: expired approvals and used digests, spends
-    /// outside every window, and approvals held under another policy.
+    /// Drops what no longer matters at `now_ms`: expired approvals and used digests, and
+    /// spends outside every window. Approvals held under an earlier policy stay until they
+    /// expire, so submitting them is answered "stale" rather than "unknown".
     pub fn prune(&mut self, now_ms: u64) {
         let Some(policy) = &self.policy else {
             self.spends.clear();
@@ -164,9 +165,7 @@ impl PolicyState {
         let longest = policy.longest_window_ms();
         self.spends
             .retain(|s| longest > 0 && in_window(s.time_ms, longest, now_ms));
-        let hash = policy.hash_hex();
-        self.pending
-            .retain(|p| p.expires_at > now_ms && p.policy_hash == hash);
+        self.pending.retain(|p| p.expires_at > now_ms);
         self.used.retain(|u| u.expires_at > now_ms);
     }
 
