@@ -84,7 +84,8 @@ fn every_tampering_is_found_at_the_first_bad_line() {
     let (_, mallory_export) = sample(9);
 
     type Tamper = Box<dyn Fn(&mut Vec<String>)>;
-    let cases: Vec<(&str, Tamper, usize, fn(&AuditFailure) -> bool)> = vec![
+    type Expect = fn(&AuditFailure) -> bool;
+    let cases: Vec<(&str, Tamper, usize, Expect)> = vec![
         (
             "edit a field, hash left as it was",
             Box::new(|l| l[4] = l[4].replace("\"n\":3", "\"n\":4")),
