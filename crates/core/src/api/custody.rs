@@ -619,7 +619,7 @@ fn unreadable(e: Unreadable) -> ApiError {
     match e {
         Unreadable::Ethereum(e) => super::signing::eth_error(e),
         Unreadable::Solana(e) => super::signing::sol_error(e),
-        other => internal(&other.to_string()),
+        other => ApiError::new(INTERNAL_ERROR, "Internal", other.to_string()),
     }
 }
 

@@ -167,3 +167,43 @@ fn internal(what: &str) -> ApiError {
         format!("internal error: {what}"),
     )
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    /// Secret material reaches the protocol only through the gated accessors above: no other
+    /// file of `api/` reads the keyring's secrets or the vault's export functions directly.
+    /// (`accounts.rs` reads the phrase to derive the address of a new account; it hands out
+    /// no key.) Reads the directory, so files added later are checked too.
+    #[test]
+    fn only_this_file_reads_secrets_from_the_keyring() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/api");
+        let forbidden = [
+            ".mnemonic",
+            ".imported_keys",
+            ".export_mnemonic(",
+            ".export_private_key(",
+        ];
+        let mut files = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name == "keys.rs" || !name.ends_with(".rs") {
+                continue;
+            }
+            files += 1;
+            let text = std::fs::read_to_string(&path).unwrap();
+            for pattern in forbidden {
+                let allowed = name == "accounts.rs" && pattern == ".mnemonic";
+                // `p.mnemonic` is the phrase a caller imports, not the keyring's.
+                let uses = text
+                    .match_indices(pattern)
+                    .any(|(at, _)| !text[..at].ends_with(" p"));
+                assert!(
+                    allowed || !uses,
+                    "api/{name} uses `{pattern}`: go through the gated accessors in api/keys.rs"
+                );
+            }
+        }
+        assert!(files >= 9, "{files}");
+    }
+}
