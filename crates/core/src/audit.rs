@@ -8,10 +8,13 @@ use crate::keys::ed25519::{Ed25519PrivateKey, Ed25519PublicKey};
 use crate::policy::canonical::{domain_hash, to_canonical_json};
 use crate::secret::{SecretBytes, SecretVec};
 
-/// Most entries kept; beyond it the oldest [`FOLD`] are folded into the checkpoint.
-pub const MAX_ENTRIES: usize = 10_000;
+/// Most entries kept; beyond it the oldest [`FOLD`] are folded into the checkpoint. The whole
+/// vault is sealed again on every event, so the bound is what keeps that cheap: at 10,000
+/// entries (about 620 bytes each) a signature cost 90-180 ms of sealing natively and a 7.4 MB
+/// write; at 2,000 the vault stays under about 1.6 MB.
+pub const MAX_ENTRIES: usize = 2_000;
 /// How many entries one compaction folds.
-pub const FOLD: usize = 1_000;
+pub const FOLD: usize = 500;
 /// The export format named in the header line.
 pub const FORMAT: &str = "custodian-audit-log/1";
 const MAGIC: &[u8; 4] = b"CAL1";
