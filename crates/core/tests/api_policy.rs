@@ -664,3 +664,114 @@ fn exports_and_messages_follow_their_switches() {
     let (jsonl, _) = h.audit();
     assert!(!jsonl.contains("junk") && !jsonl.contains("\"pw\""));
 }
+
+/// A legacy Solana transaction in which `from` sends `lamports` to a fixed account, base64.
+fn solana_transfer(from: &str, lamports: u64) -> String {
+    use base64::Engine;
+    use custodian_core::chains::solana::{
+        Address, CompiledInstruction, Message, MessageHeader, MessageVersion, SYSTEM_PROGRAM,
+    };
+    let mut data = vec![2, 0, 0, 0];
+    data.extend(lamports.to_le_bytes());
+    let message = Message {
+        version: MessageVersion::Legacy,
+        header: MessageHeader {
+            num_required_signatures: 1,
+            num_readonly_signed: 0,
+            num_readonly_unsigned: 1,
+        },
+        account_keys: vec![
+            Address::parse(from).unwrap(),
+            Address::new([2; 32]),
+            Address::parse(SYSTEM_PROGRAM).unwrap(),
+        ],
+        recent_blockhash: [7; 32],
+        instructions: vec![CompiledInstruction {
+            program_id_index: 2,
+            accounts: vec![0, 1],
+            data,
+        }],
+        address_table_lookups: Vec::new(),
+    };
+    let mut wire = vec![1u8];
+    wire.extend([0u8; 64]);
+    wire.extend(message.serialize().unwrap());
+    base64::engine::general_purpose::STANDARD.encode(wire)
+}
+
+/// Held requests of every shape (positional EIP-1193 params, Solana objects, a site's sign-in)
+/// are replayed exactly and give the same result as signing without a policy.
+#[wasm_bindgen_test(unsupported = test)]
+fn held_messages_and_solana_transactions_are_replayed_exactly() {
+    let mut h = wallet();
+    let mut plain = wallet();
+    let solana = h
+        .ok("wallet_listAccounts", json!({}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["chain"] == "solana")
+        .unwrap()["address"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut policy = treasury_policy(ONE_ETH);
+    policy["rules"]["allowedChains"] = json!(["eip155:1", "solana:mainnet"]);
+    policy["rules"]["messageSigning"] = json!("approval");
+    policy["rules"]["solana"] = json!({"maxLamports": "1000"});
+    h.ok("wallet_setPolicy", json!({"policy": policy}));
+    let [alice, bob, _] = approvers();
+
+    let requests = [
+        ("personal_sign", json!(["0x68656c6c6f", HARDHAT_0])),
+        (
+            "solana_signTransaction",
+            json!({"address": solana, "transaction": solana_transfer(&solana, 1001)}),
+        ),
+        (
+            "solana_signAllTransactions",
+            json!({"address": solana, "transactions": [solana_transfer(&solana, 600), solana_transfer(&solana, 1001)], "chain": "solana:mainnet"}),
+        ),
+        (
+            "solana_signMessage",
+            json!({"address": solana, "message": "aGVsbG8="}),
+        ),
+    ];
+    for (method, params) in &requests {
+        let data = h.err(method, params.clone(), 4100, "ApprovalRequired");
+        let out = h.ok(
+            "wallet_submitApprovals",
+            json!({"approvalDigest": data["approvalDigest"], "signatures": signatures(&data, &[&alice, &bob])}),
+        );
+        assert_eq!(out, plain.ok(method, params.clone()), "{method}");
+    }
+    // Within the limit, a Solana transfer is signed at once.
+    h.ok(
+        "solana_signTransaction",
+        json!({"address": solana, "transaction": solana_transfer(&solana, 1000)}),
+    );
+
+    // A site's sign-in is bound to its origin: the site (or the wallet UI) collects the result,
+    // and the message is for that site's domain.
+    h.origin = Some("https://app.example");
+    plain.origin = Some("https://app.example");
+    let sign_in =
+        json!({"address": solana, "input": {"domain": "app.example", "nonce": "12345678"}});
+    let data = h.err("solana_signIn", sign_in.clone(), 4100, "ApprovalRequired");
+    assert_eq!(data["request"]["origin"], "https://app.example");
+    h.origin = Some("https://other.example");
+    h.err(
+        "wallet_submitApprovals",
+        json!({"approvalDigest": data["approvalDigest"], "signatures": signatures(&data, &[&alice, &bob])}),
+        4100,
+        "OriginNotAllowed",
+    );
+    h.origin = None;
+    let out = h.ok(
+        "wallet_submitApprovals",
+        json!({"approvalDigest": data["approvalDigest"], "signatures": signatures(&data, &[&alice, &bob])}),
+    );
+    assert_eq!(out, plain.ok("solana_signIn", sign_in));
+    let approved = h.events().iter().filter(|e| *e == "sign.approved").count();
+    assert_eq!(approved, 5);
+}

@@ -107,9 +107,13 @@ impl Wallet {
             }
             return Err(vault_error(e));
         }
-        // Failed attempts could not be logged while locked: they go into this entry.
+        // Failed attempts could not be logged while locked: they go into this entry. A vault
+        // whose log cannot be written stays locked: nothing may happen unrecorded.
         let details = json!({ "failedAttempts": self.failed_unlocks });
-        self.record_event(env, "vault.unlocked", details)?;
+        if let Err(e) = self.record_event(env, "vault.unlocked", details) {
+            self.lock();
+            return Err(e);
+        }
         self.failed_unlocks = 0;
         let keyring = self.keyring(now_ms)?;
         let chain_id = keyring.settings.active_evm_chain_id;
