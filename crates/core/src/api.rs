@@ -5,6 +5,7 @@
 
 mod accounts;
 mod backup;
+mod custody;
 pub mod envelope;
 pub mod error;
 mod keys;

@@ -11,7 +11,9 @@
 #![cfg_attr(test, allow(clippy::arithmetic_side_effects))]
 
 pub mod api;
+pub mod audit;
 pub mod chains;
 pub mod keys;
+pub mod policy;
 pub mod secret;
 pub mod vault;

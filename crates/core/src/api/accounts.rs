@@ -154,6 +154,8 @@ impl Wallet {
             ChainName::Ethereum => Chain::Ethereum,
             ChainName::Solana => Chain::Solana,
         };
+        let now = env.now_ms;
+        let seed = crate::secret::SecretBytes::<32>::random(env.rng);
         let view = self.update(env, |k| {
             if k.accounts.len() >= MAX_ACCOUNTS {
                 return Err(ApiError::invalid_params(format!(
@@ -162,6 +164,8 @@ impl Wallet {
             }
             let account = new_hd_account(k, chain, p.label)?;
             let view = account_views(core::slice::from_ref(&account));
+            let details = json!({ "chain": view.first().map(|v| v["chain"].clone()), "address": account.address });
+            super::custody::append_audit(k, &seed, now, "account.added", details)?;
             k.accounts.push(account);
             Ok(view.into_iter().next().unwrap_or(Value::Null))
         })?;

@@ -10,11 +10,14 @@ use rand_core::CryptoRngCore;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::custody::Call;
 use super::error::{ApiError, INTERNAL_ERROR, INVALID_PARAMS};
+use super::keys::recovery_phrase;
 use super::request::{ImportParams, KdfParamsInput, Password};
 use super::wallet::{no_vault, vault_error, Env, Wallet};
 use crate::keys::mnemonic::Mnemonic;
 use crate::keys::slip39::{self, Slip39Error};
+use crate::policy::Subject;
 use crate::secret::SecretString;
 
 /// Iteration exponent when the caller gives none: the reference implementation's and
@@ -91,39 +94,63 @@ impl Wallet {
                 format!("`iterationExponent` must be at most {MAX_CREATED_ITERATION_EXPONENT}"),
             ));
         }
+        // The password first, as for `wallet_export`: without it nothing is held or logged.
         let session = self.vault.as_mut().ok_or_else(no_vault)?;
-        // The same call `wallet_export` makes for the phrase: the password is checked again,
-        // and whatever guards that export guards this one.
-        let phrase = session
-            .export_mnemonic(&p.password.0, env.now_ms)
+        session
+            .verify_password(&p.password.0, env.now_ms)
             .map_err(vault_error)?;
-        let mnemonic = Mnemonic::parse(phrase.phrase.expose_secret()).map_err(|_| {
-            ApiError::new(
-                INTERNAL_ERROR,
-                "Corrupted",
-                "the stored recovery phrase is not valid",
-            )
-        })?;
-        let entropy = mnemonic.to_entropy();
         let groups: Vec<(u8, u8)> = p.groups.iter().map(|g| (g.threshold, g.count)).collect();
-        let shares = slip39::split(
-            entropy.expose_secret(),
-            passphrase_text(p.passphrase.as_ref()),
-            p.group_threshold,
-            &groups,
-            iteration_exponent,
-            p.extendable.unwrap_or(false),
-            env.rng,
-        )
-        .map_err(slip39_error)?;
-        let groups: Vec<Vec<&str>> = shares
+        let group_params: Vec<Value> = p
+            .groups
             .iter()
-            .map(|group| group.iter().map(SecretString::expose_secret).collect())
+            .map(|g| json!({"threshold": g.threshold, "count": g.count}))
             .collect();
-        Ok(json!({
-            "groups": groups,
-            "bip39PassphraseRequired": phrase.passphrase.is_some(),
-        }))
+        let extendable = p.extendable.unwrap_or(false);
+        let call = Call {
+            method: "wallet_backupShares",
+            params: json!({
+                "groupThreshold": p.group_threshold,
+                "groups": group_params,
+                "extendable": extendable,
+                "iterationExponent": iteration_exponent,
+                "passphrase": p.passphrase.is_some(),
+            }),
+            account: None,
+            // Shares are the recovery phrase in another form: the export rule decides.
+            subject: Subject::Export,
+        };
+        let passphrase = p.passphrase;
+        let group_threshold = p.group_threshold;
+        self.guarded(call, env, |w, proof, env| {
+            let keyring = w.keyring(env.now_ms)?;
+            let phrase = recovery_phrase(keyring, proof)?;
+            let mnemonic = Mnemonic::parse(phrase.phrase.expose_secret()).map_err(|_| {
+                ApiError::new(
+                    INTERNAL_ERROR,
+                    "Corrupted",
+                    "the stored recovery phrase is not valid",
+                )
+            })?;
+            let entropy = mnemonic.to_entropy();
+            let shares = slip39::split(
+                entropy.expose_secret(),
+                passphrase_text(passphrase.as_ref()),
+                group_threshold,
+                &groups,
+                iteration_exponent,
+                extendable,
+                env.rng,
+            )
+            .map_err(slip39_error)?;
+            let groups: Vec<Vec<&str>> = shares
+                .iter()
+                .map(|group| group.iter().map(SecretString::expose_secret).collect())
+                .collect();
+            Ok(json!({
+                "groups": groups,
+                "bip39PassphraseRequired": phrase.passphrase.is_some(),
+            }))
+        })
     }
 
     /// Recovers the phrase from shares and imports it as a new vault, as `wallet_import`.

@@ -31,6 +31,10 @@ pub const INTERNAL_ERROR: i64 = -32603;
 pub struct ErrorData {
     /// A stable name such as `WrongPassword`, `Locked` or `InvalidParams`.
     pub kind: String,
+    /// Further members of `data` for kinds that carry them (e.g. `ApprovalRequired`: the
+    /// approval digest and the held request); empty for most errors.
+    #[serde(flatten)]
+    pub details: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An error as returned to any caller of the protocol.
@@ -54,8 +58,25 @@ impl ApiError {
             message: message.into(),
             data: Some(ErrorData {
                 kind: kind.to_owned(),
+                details: serde_json::Map::new(),
             }),
         }
+    }
+
+    /// An error whose `data` carries members besides `kind` (`details` must be an object;
+    /// anything else is dropped).
+    pub fn with_details(
+        code: i64,
+        kind: &str,
+        message: impl Into<String>,
+        details: serde_json::Value,
+    ) -> Self {
+        let mut e = Self::new(code, kind, message);
+        if let (Some(data), serde_json::Value::Object(mut members)) = (e.data.as_mut(), details) {
+            members.remove("kind");
+            data.details = members;
+        }
+        e
     }
 
     /// -32700: the text is not JSON.

@@ -4,8 +4,9 @@ use rand_core::CryptoRngCore;
 use serde_json::{json, Value};
 
 use super::accounts::{account_views, new_hd_account};
+use super::custody::{append_audit, Call};
 use super::error::{ApiError, INVALID_PARAMS};
-use super::keys::account_key;
+use super::keys::{account_key, recovery_phrase};
 use super::request::{
     ChangePasswordParams, CreateParams, ExportKind, ExportParams, ImportParams, KdfParamsInput,
     SettingsParams,
@@ -19,9 +20,11 @@ use crate::keys::ed25519::Ed25519PrivateKey;
 use crate::keys::mnemonic::{Mnemonic, WordCount};
 use crate::keys::secp256k1::Secp256k1PrivateKey;
 use crate::keys::Curve;
-use crate::secret::SecretString;
+use crate::policy::Subject;
+use crate::secret::{SecretBytes, SecretString};
 use crate::vault::{
-    Account, AccountSource, Chain, ImportedKey, KdfParams, Keyring, RecoveryPhrase, VaultSession,
+    Account, AccountSource, Chain, ImportedKey, KdfParams, Keyring, RecoveryPhrase, VaultError,
+    VaultSession,
 };
 
 /// The longest idle time a user may set before auto-lock: one week.
@@ -42,7 +45,7 @@ impl Wallet {
         let mnemonic = Mnemonic::generate(env.rng, words);
         let keyring = hd_keyring(&mnemonic, p.passphrase.map(|p| p.0))?;
         let accounts = account_views(&keyring.accounts);
-        self.install(keyring, &p.password.0, p.kdf, env)?;
+        self.install(keyring, "generated", &p.password.0, p.kdf, env)?;
         Ok(json!({ "mnemonic": mnemonic.expose_secret(), "accounts": accounts }))
     }
 
@@ -62,6 +65,13 @@ impl Wallet {
                 "give exactly one of `mnemonic`, `privateKey` and `keystore`",
             ));
         }
+        let source = if p.mnemonic.is_some() {
+            "mnemonic"
+        } else if p.private_key.is_some() {
+            "privateKey"
+        } else {
+            "keystore"
+        };
         let keyring = if let Some(phrase) = p.mnemonic {
             let mnemonic = Mnemonic::parse(phrase.0.expose_secret())
                 .map_err(|e| ApiError::new(INVALID_PARAMS, "InvalidMnemonic", e.to_string()))?;
@@ -79,18 +89,32 @@ impl Wallet {
             return Err(ApiError::invalid_params("nothing to import"));
         };
         let accounts = account_views(&keyring.accounts);
-        self.install(keyring, &p.password.0, p.kdf, env)?;
+        self.install(keyring, source, &p.password.0, p.kdf, env)?;
         Ok(json!({ "accounts": accounts }))
     }
 
-    pub(crate) fn unlock(
+    pub(crate) fn unlock<R: CryptoRngCore>(
         &mut self,
         password: &SecretString,
-        now_ms: u64,
+        env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
+        let now_ms = env.now_ms;
         let session = self.vault.as_mut().ok_or_else(no_vault)?;
         let was_locked = session.is_locked();
-        session.unlock(password, now_ms).map_err(vault_error)?;
+        if let Err(e) = session.unlock(password, now_ms) {
+            if e == VaultError::WrongPassword {
+                self.failed_unlocks = self.failed_unlocks.saturating_add(1);
+            }
+            return Err(vault_error(e));
+        }
+        // Failed attempts could not be logged while locked: they go into this entry. A vault
+        // whose log cannot be written stays locked: nothing may happen unrecorded.
+        let details = json!({ "failedAttempts": self.failed_unlocks });
+        if let Err(e) = self.record_event(env, "vault.unlocked", details) {
+            self.lock();
+            return Err(e);
+        }
+        self.failed_unlocks = 0;
         let keyring = self.keyring(now_ms)?;
         let chain_id = keyring.settings.active_evm_chain_id;
         let accounts = account_views(&keyring.accounts);
@@ -119,6 +143,7 @@ impl Wallet {
             )
             .map_err(vault_error)?;
         self.set_saved(sealed);
+        self.record_event(env, "password.changed", json!({}))?;
         Ok(Value::Null)
     }
 
@@ -128,31 +153,35 @@ impl Wallet {
         env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
         let now = env.now_ms;
+        let what = match p.what {
+            ExportKind::Mnemonic => "mnemonic",
+            ExportKind::PrivateKey => "privateKey",
+            ExportKind::Keystore => "keystore",
+        };
+        // The password first: without it, no export is held or logged as allowed.
         let session = self.vault.as_mut().ok_or_else(no_vault)?;
-        match p.what {
-            ExportKind::Mnemonic => {
-                let phrase = session
-                    .export_mnemonic(&p.password.0, now)
-                    .map_err(vault_error)?;
-                Ok(json!({
-                    "mnemonic": phrase.phrase.expose_secret(),
-                    "passphrase": phrase.passphrase.as_ref().map(|p| p.expose_secret()),
-                }))
+        if let Err(e) = session.verify_password(&p.password.0, now) {
+            if e == VaultError::WrongPassword {
+                let details = json!({ "what": what, "reason": "wrong password" });
+                self.record_event(env, "export.failed", details)?;
             }
-            ExportKind::PrivateKey | ExportKind::Keystore => {
-                session
-                    .verify_password(&p.password.0, now)
-                    .map_err(vault_error)?;
-                let address = p.address.ok_or_else(|| {
-                    ApiError::invalid_params("`address` is required for this export")
-                })?;
+            return Err(vault_error(e));
+        }
+        let account = match (p.what, &p.address) {
+            (ExportKind::Mnemonic, _) => None,
+            (_, None) => {
+                return Err(ApiError::invalid_params(
+                    "`address` is required for this export",
+                ))
+            }
+            (_, Some(address)) => {
                 let keyring = self.keyring(now)?;
                 let account = keyring
                     .accounts
                     .iter()
                     .find(|a| match a.chain {
-                        Chain::Ethereum => a.address.eq_ignore_ascii_case(&address),
-                        Chain::Solana => a.address == address,
+                        Chain::Ethereum => a.address.eq_ignore_ascii_case(address),
+                        Chain::Solana => a.address == *address,
                     })
                     .ok_or_else(|| {
                         ApiError::new(
@@ -161,33 +190,48 @@ impl Wallet {
                             "this wallet has no such account",
                         )
                     })?;
-                let key = account_key(keyring, account)?;
-                match (p.what, key) {
-                    (ExportKind::PrivateKey, DerivedKey::Secp256k1(k)) => {
-                        let bytes = k.to_bytes();
-                        Ok(
-                            json!({ "privateKey": format!("0x{}", hex::encode(bytes.expose_secret())) }),
-                        )
-                    }
-                    (ExportKind::PrivateKey, DerivedKey::Ed25519(k)) => {
-                        let full = crate::chains::solana::secret_key_bytes(&k);
-                        let seed = k.to_bytes();
-                        Ok(json!({
-                            "privateKey": hex::encode(seed.expose_secret()),
-                            "secretKeyBase58": bs58::encode(full.expose_secret()).into_string(),
-                        }))
-                    }
-                    (_, DerivedKey::Secp256k1(k)) => {
-                        let password = p.keystore_password.unwrap_or(p.password);
-                        let json = super::keystore::export(&k, &password.0, env.rng)?;
-                        Ok(json!({ "keystore": json }))
-                    }
-                    (_, DerivedKey::Ed25519(_)) => Err(ApiError::invalid_params(
-                        "keystore files hold Ethereum keys only",
-                    )),
-                }
+                Some(account.clone())
             }
-        }
+        };
+        let call = Call {
+            method: "wallet_export",
+            params: json!({ "what": what, "address": p.address }),
+            account: account.as_ref().map(|a| (a.chain, a.address.clone())),
+            subject: Subject::Export,
+        };
+        self.guarded(call, env, |w, proof, env| {
+            let keyring = w.keyring(env.now_ms)?;
+            let Some(account) = account else {
+                let phrase = recovery_phrase(keyring, proof)?;
+                return Ok(json!({
+                    "mnemonic": phrase.phrase.expose_secret(),
+                    "passphrase": phrase.passphrase.as_ref().map(|p| p.expose_secret()),
+                }));
+            };
+            let key = account_key(keyring, &account, proof)?;
+            match (p.what, key) {
+                (ExportKind::PrivateKey, DerivedKey::Secp256k1(k)) => {
+                    let bytes = k.to_bytes();
+                    Ok(json!({ "privateKey": format!("0x{}", hex::encode(bytes.expose_secret())) }))
+                }
+                (ExportKind::PrivateKey, DerivedKey::Ed25519(k)) => {
+                    let full = crate::chains::solana::secret_key_bytes(&k);
+                    let seed = k.to_bytes();
+                    Ok(json!({
+                        "privateKey": hex::encode(seed.expose_secret()),
+                        "secretKeyBase58": bs58::encode(full.expose_secret()).into_string(),
+                    }))
+                }
+                (_, DerivedKey::Secp256k1(k)) => {
+                    let password = p.keystore_password.unwrap_or(p.password);
+                    let json = super::keystore::export(&k, &password.0, env.rng)?;
+                    Ok(json!({ "keystore": json }))
+                }
+                (_, DerivedKey::Ed25519(_)) => Err(ApiError::invalid_params(
+                    "keystore files hold Ethereum keys only",
+                )),
+            }
+        })
     }
 
     pub(crate) fn update_settings<R: CryptoRngCore>(
@@ -202,11 +246,21 @@ impl Wallet {
                 )));
             }
         }
+        let now = env.now_ms;
+        let seed = SecretBytes::<32>::random(env.rng);
         self.update(env, |k| {
             if let Some(minutes) = p.auto_lock_minutes {
                 k.settings.auto_lock_minutes = minutes;
             }
-            Ok(json!({ "autoLockMinutes": k.settings.auto_lock_minutes }))
+            let minutes = k.settings.auto_lock_minutes;
+            append_audit(
+                k,
+                &seed,
+                now,
+                "settings.changed",
+                json!({ "autoLockMinutes": minutes }),
+            )?;
+            Ok(json!({ "autoLockMinutes": minutes }))
         })
     }
 
@@ -224,12 +278,22 @@ impl Wallet {
     /// Seals a new keyring as this wallet's vault, unlocked.
     fn install<R: CryptoRngCore>(
         &mut self,
-        keyring: Keyring,
+        mut keyring: Keyring,
+        source: &str,
         password: &SecretString,
         kdf: Option<KdfParamsInput>,
         env: &mut Env<'_, R>,
     ) -> Result<(), ApiError> {
         let kdf = kdf.map(kdf_params).unwrap_or(KdfParams::DEFAULT);
+        // The audit log starts with the vault: a fresh audit key and entry 0.
+        let seed = SecretBytes::<32>::random(env.rng);
+        let addresses: Vec<&str> = keyring
+            .accounts
+            .iter()
+            .map(|a| a.address.as_str())
+            .collect();
+        let details = json!({ "source": source, "accounts": addresses });
+        append_audit(&mut keyring, &seed, env.now_ms, "vault.created", details)?;
         let chain_id = keyring.settings.active_evm_chain_id;
         let (session, sealed) = VaultSession::create(keyring, password, kdf, env.rng, env.now_ms)
             .map_err(vault_error)?;

@@ -265,6 +265,67 @@ pub enum Request {
     RecoverFromShares(RecoverFromSharesParams),
     /// A method Custodian knows and deliberately does not serve (`eth_sendTransaction`, `eth_sign`).
     Unsupported(&'static str),
+    /// `wallet_checkPolicy` `{policy}`: validates a policy document (docs/policy.md).
+    CheckPolicy(PolicyParams),
+    /// `wallet_setPolicy` `{policy}`: sets, changes (with the quorum) or removes the policy.
+    SetPolicy(PolicyParams),
+    /// `wallet_getPolicy`.
+    GetPolicy,
+    /// `wallet_listApprovals`: requests waiting for approvals.
+    ListApprovals,
+    /// `wallet_submitApprovals` `{approvalDigest, signatures, password?}`.
+    SubmitApprovals(SubmitApprovalsParams),
+    /// `wallet_cancelApproval` `{approvalDigest}`.
+    CancelApproval(CancelApprovalParams),
+    /// `wallet_auditExport`: the audit log as JSON Lines (docs/audit-log.md).
+    AuditExport,
+    /// `wallet_auditVerify` `{jsonl, publicKey}`.
+    AuditVerify(AuditVerifyParams),
+}
+
+/// `wallet_checkPolicy` and `wallet_setPolicy` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PolicyParams {
+    /// The policy document; `null` (for `wallet_setPolicy`) removes the policy.
+    pub policy: Value,
+}
+
+/// `wallet_submitApprovals` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SubmitApprovalsParams {
+    /// The digest of the held request (hex).
+    pub approval_digest: String,
+    /// `[{publicKey, signature}]`, hex or base58.
+    pub signatures: Vec<Value>,
+    /// The vault password, for a held `wallet_export` only.
+    #[serde(default)]
+    pub password: Option<Password>,
+    /// The keystore password, for a held keystore export only.
+    #[serde(default)]
+    pub keystore_password: Option<Password>,
+    /// The SLIP-0039 passphrase, for a held `wallet_backupShares` that used one.
+    #[serde(default)]
+    pub passphrase: Option<Password>,
+}
+
+/// `wallet_cancelApproval` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CancelApprovalParams {
+    /// The digest of the held request (hex).
+    pub approval_digest: String,
+}
+
+/// `wallet_auditVerify` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuditVerifyParams {
+    /// The exported JSON Lines text.
+    pub jsonl: String,
+    /// The audit public key to check against (hex or base58).
+    pub public_key: String,
 }
 
 /// `solana_signTransaction` params (the Wallet Standard's `solana:signTransaction` input).
@@ -372,6 +433,14 @@ impl Request {
             "solana_signIn" => Self::SolanaSignIn(object(p)?),
             "wallet_backupShares" => Self::BackupShares(object(p)?),
             "wallet_recoverFromShares" => Self::RecoverFromShares(object(p)?),
+            "wallet_checkPolicy" => Self::CheckPolicy(object(p)?),
+            "wallet_setPolicy" => Self::SetPolicy(object(p)?),
+            "wallet_getPolicy" => Self::GetPolicy,
+            "wallet_listApprovals" => Self::ListApprovals,
+            "wallet_submitApprovals" => Self::SubmitApprovals(object(p)?),
+            "wallet_cancelApproval" => Self::CancelApproval(object(p)?),
+            "wallet_auditExport" => Self::AuditExport,
+            "wallet_auditVerify" => Self::AuditVerify(object(p)?),
             "eth_sendTransaction" => Self::Unsupported("eth_sendTransaction"),
             "eth_sendRawTransaction" => Self::Unsupported("eth_sendRawTransaction"),
             "eth_sign" => Self::Unsupported("eth_sign"),

@@ -43,6 +43,12 @@ pub struct Wallet {
     pub(crate) keys: KeyCache,
     /// The active EVM chain while locked (the vault's setting is authoritative when unlocked).
     pub(crate) chain_id: u64,
+    /// Wrong passwords given to `wallet_unlock` since the last successful unlock; written to
+    /// the audit log on the next unlock (the log cannot be written while locked).
+    pub(crate) failed_unlocks: u32,
+    /// The verified approvals `wallet_submitApprovals` is executing a held request under;
+    /// taken by the policy gate of that request.
+    pub(crate) approval: Option<crate::policy::VerifiedApproval>,
     save: Option<SealedVault>,
     events: Vec<ProviderEvent>,
 }
@@ -60,6 +66,8 @@ impl Wallet {
             vault: None,
             keys: KeyCache::default(),
             chain_id: 1,
+            failed_unlocks: 0,
+            approval: None,
             save: None,
             events: Vec::new(),
         }
@@ -112,7 +120,7 @@ impl Wallet {
         core::mem::take(&mut self.events)
     }
 
-    fn dispatch<R: CryptoRngCore>(
+    pub(crate) fn dispatch<R: CryptoRngCore>(
         &mut self,
         request: Request,
         env: &mut Env<'_, R>,
@@ -122,9 +130,9 @@ impl Wallet {
             Q::Status => Ok(self.status(env.now_ms)),
             Q::Create(p) => self.create(p, env),
             Q::Import(p) => self.import(p, env),
-            Q::Unlock(p) => self.unlock(&p.password.0, env.now_ms),
+            Q::Unlock(p) => self.unlock(&p.password.0, env),
             Q::Lock => {
-                self.lock();
+                self.audited_lock(env);
                 Ok(Value::Null)
             }
             Q::ChangePassword(p) => self.change_password(p, env),
@@ -137,21 +145,29 @@ impl Wallet {
             Q::EthRequestAccounts => self.eth_request_accounts(env.now_ms),
             Q::EthChainId => Ok(Value::String(format!("0x{:x}", self.chain_id(env.now_ms)))),
             Q::SwitchEthereumChain(p) => self.switch_chain(&p.chain_id, env),
-            Q::PersonalSign { data, address } => self.personal_sign(&data, &address, env.now_ms),
+            Q::PersonalSign { data, address } => self.personal_sign(&data, &address, env),
             Q::SignTypedData {
                 address,
                 typed_data,
-            } => self.sign_typed_data(&address, &typed_data, env.now_ms),
-            Q::SignTransaction(tx) => self.sign_transaction(&tx, env.now_ms),
-            Q::SignAuthorization(p) => self.sign_authorization(p, env.now_ms),
+            } => self.sign_typed_data(&address, &typed_data, env),
+            Q::SignTransaction(tx) => self.sign_transaction(&tx, env),
+            Q::SignAuthorization(p) => self.sign_authorization(p, env),
+            Q::SolanaSignTransaction(p) => self.solana_sign_transaction(p, env),
+            Q::SolanaSignAllTransactions(p) => self.solana_sign_all(p, env),
+            Q::SolanaSignMessage(p) => self.solana_sign_message(p, env),
+            Q::SolanaSignIn(p) => self.solana_sign_in(p, env),
             Q::PreviewRequest(p) => self.preview_request(p, env.origin, env.now_ms),
-            Q::SolanaSignTransaction(p) => self.solana_sign_transaction(p, env.now_ms),
-            Q::SolanaSignAllTransactions(p) => self.solana_sign_all(p, env.now_ms),
-            Q::SolanaSignMessage(p) => self.solana_sign_message(p, env.now_ms),
-            Q::SolanaSignIn(p) => self.solana_sign_in(p, env.origin, env.now_ms),
             Q::BackupShares(p) => self.backup_shares(p, env),
             Q::RecoverFromShares(p) => self.recover_from_shares(p, env),
             Q::Unsupported(method) => Err(super::signing::unsupported(method)),
+            Q::CheckPolicy(p) => self.check_policy(p),
+            Q::SetPolicy(p) => self.set_policy(p, env),
+            Q::GetPolicy => self.get_policy(env),
+            Q::ListApprovals => self.list_approvals(env),
+            Q::SubmitApprovals(p) => self.submit_approvals(p, env),
+            Q::CancelApproval(p) => self.cancel_approval(p, env),
+            Q::AuditExport => self.audit_export(env),
+            Q::AuditVerify(p) => self.audit_verify(p),
         }
     }
 
@@ -192,6 +208,15 @@ impl Wallet {
 
     pub(crate) fn emit(&mut self, event: &'static str, data: Value) {
         self.events.push(ProviderEvent { event, data });
+    }
+
+    /// `wallet_lock`: logs the lock while the log can still be written, then locks. Locking
+    /// never fails, so a failure to log is ignored.
+    pub(crate) fn audited_lock<R: CryptoRngCore>(&mut self, env: &mut Env<'_, R>) {
+        if self.vault.as_ref().is_some_and(|v| !v.is_locked()) {
+            let _ = self.record_event(env, "vault.locked", json!({}));
+        }
+        self.lock();
     }
 
     pub(crate) fn lock(&mut self) {
