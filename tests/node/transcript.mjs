@@ -6,6 +6,7 @@
 // A step:
 //   {
 //     "request": {"method": "...", "params": ..., "id"?: ..., "jsonrpc"?: "2.0"},
+//     "reset"?: true,                              // start this step on a new, empty wallet
 //     "origin"?: "https://dapp.example",          // the requesting page, if any
 //     "expect"  | "response": {"result": <json>}  // or
 //                            {"error": {"code": <int>, "data"?: {"kind": "..."}, "message"?: "..."}}
@@ -53,7 +54,8 @@ function withWildcards(expected, actual) {
  * Runs `transcript` through `custodian` (a fresh one by default). Returns
  * `{steps, results, errors, custodian}`; throws at the first step that does not match.
  */
-export async function runTranscript(transcript, { custodian = new wasm.Custodian(), log } = {}) {
+export async function runTranscript(transcript, { custodian: given, log } = {}) {
+  let custodian = given ?? new wasm.Custodian();
   const steps = stepsOf(transcript);
   let results = 0;
   let errors = 0;
@@ -61,6 +63,9 @@ export async function runTranscript(transcript, { custodian = new wasm.Custodian
     const expect = step.expect ?? step.response;
     const { method, params } = step.request ?? {};
     const where = `step ${index} (${method})`;
+    // `reset` (written by the CLI's transcript, docs/cli.md): a new session on an empty wallet,
+    // as the CLI starts a new vault file and process.
+    if (step.reset && index > 0) custodian = new wasm.Custodian();
     assert.ok(typeof method === 'string', `${where}: no request.method`);
     assert.ok(expect && ('result' in expect) !== ('error' in expect), `${where}: expect needs exactly one of result, error`);
 
