@@ -220,6 +220,15 @@ fn two_of_three_holds_a_large_transfer_until_two_approve() {
         .as_str()
         .unwrap()
         .contains("over the per-transaction limit"));
+    // The approvers see the preview of what they approve: 2 ETH to the recipient.
+    assert_eq!(data["preview"]["kind"], "transaction", "{data}");
+    assert!(
+        data["preview"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("2 ETH"),
+        "{data}"
+    );
     // Asking again while it waits gives the same digest.
     let again = h.err(
         "eth_signTransaction",

@@ -9,7 +9,8 @@ use super::envelope::RpcRequest;
 use super::error::{ApiError, INTERNAL_ERROR, INVALID_PARAMS, UNAUTHORIZED, USER_REJECTED};
 use super::keys::find_account;
 use super::request::{
-    AuditVerifyParams, CancelApprovalParams, PolicyParams, Request, SubmitApprovalsParams,
+    AuditVerifyParams, CancelApprovalParams, PolicyParams, PreviewParams, PreviewTarget, Request,
+    SubmitApprovalsParams,
 };
 use super::wallet::{Env, Wallet};
 use crate::audit::{self, AuditError, AuditLog};
@@ -118,11 +119,30 @@ impl Wallet {
             } => {
                 put(&mut details, "chain", json!(evaluation.chain));
                 put(&mut details, "summary", json!(evaluation.summary));
+                // Approvers see what they approve in words: the same preview the wallet shows
+                // (none for exports, which sign nothing).
+                let preview = self
+                    .preview_request(
+                        PreviewParams {
+                            request: PreviewTarget {
+                                method: call.method.to_owned(),
+                                params: request.get("params").cloned().unwrap_or(Value::Null),
+                            },
+                            hints: None,
+                        },
+                        env.origin,
+                        now,
+                    )
+                    .ok();
                 let event = format!("{area}.held");
                 let pending = self.hold(
                     env, &state, request, &wallet_id, &reason, quorum, &event, details,
                 )?;
-                Err(approval_required(&pending))
+                let mut error = approval_required(&pending);
+                if let (Some(data), Some(preview)) = (error.data.as_mut(), preview) {
+                    data.details.insert("preview".to_owned(), preview);
+                }
+                Err(error)
             }
         }
     }
