@@ -199,7 +199,17 @@ fn a_second_writer_cannot_silently_undo_the_first() {
         json!({"password": PASSWORD, "kdf": floor_kdf()}),
     );
     let mut b = Rpc::start(&vault);
+    // Unlocking is an audited event, so B's unlock is itself a save: A is now the stale one,
+    // and its change is refused until it reloads.
     b.ok("wallet_unlock", json!({"password": PASSWORD}));
+    assert_eq!(
+        a.err(
+            "wallet_addAccount",
+            json!({"chain": "ethereum", "label": "from A"})
+        ),
+        (-32603, "VaultChanged".to_owned())
+    );
+    a.ok("wallet_unlock", json!({"password": PASSWORD}));
 
     let from_a = a.ok(
         "wallet_addAccount",
