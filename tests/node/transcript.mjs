@@ -51,6 +51,24 @@ function withWildcards(expected, actual) {
 }
 
 /**
+ * Checks one step's actual outcome (`{result}` or `{error}`) against its expectation; throws an
+ * AssertionError naming `where` on a mismatch. Returns true for a result, false for an error.
+ * Shared by every host that replays transcripts (this module in Node, the browser Worker test).
+ */
+export function checkOutcome(expect, actual, where) {
+  if ('result' in expect) {
+    assert.ok('result' in actual, `${where}: expected a result, got error ${JSON.stringify(actual.error)}`);
+    assert.deepEqual(actual.result, withWildcards(expect.result, actual.result), `${where}: result`);
+    return true;
+  }
+  assert.ok('error' in actual, `${where}: expected error ${JSON.stringify(expect.error)}, got result ${JSON.stringify(actual.result)}`);
+  assert.equal(actual.error.code, expect.error.code, `${where}: error code (${JSON.stringify(actual.error)})`);
+  if (expect.error.data?.kind !== undefined) assert.equal(actual.error.data?.kind, expect.error.data.kind, `${where}: error kind`);
+  if (expect.error.message !== undefined) assert.equal(actual.error.message, expect.error.message, `${where}: error message`);
+  return false;
+}
+
+/**
  * Runs `transcript` through `custodian` (a fresh one by default). Returns
  * `{steps, results, errors, custodian}`; throws at the first step that does not match.
  */
@@ -81,17 +99,8 @@ export async function runTranscript(transcript, { custodian: given, log } = {}) 
     custodian.takeSave();
     custodian.takeEvents();
 
-    if ('result' in expect) {
-      assert.ok('result' in actual, `${where}: expected a result, got error ${JSON.stringify(actual.error)}`);
-      assert.deepEqual(actual.result, withWildcards(expect.result, actual.result), `${where}: result`);
-      results++;
-    } else {
-      assert.ok('error' in actual, `${where}: expected error ${JSON.stringify(expect.error)}, got result ${JSON.stringify(actual.result)}`);
-      assert.equal(actual.error.code, expect.error.code, `${where}: error code (${JSON.stringify(actual.error)})`);
-      if (expect.error.data?.kind !== undefined) assert.equal(actual.error.data?.kind, expect.error.data.kind, `${where}: error kind`);
-      if (expect.error.message !== undefined) assert.equal(actual.error.message, expect.error.message, `${where}: error message`);
-      errors++;
-    }
+    if (checkOutcome(expect, actual, where)) results++;
+    else errors++;
     log?.(`${where}: ok`);
   }
   return { steps: steps.length, results, errors, custodian };

@@ -201,6 +201,10 @@ async fn create_saves_a_vault_that_a_new_instance_unlocks() {
     .await
     .unwrap();
     assert_eq!(unlocked["accounts"], accounts);
-    // Unlocking changes nothing on disk.
-    assert!(reloaded.take_save().is_undefined());
+    // Unlocking is an audited event (docs/audit-log.md): the entry is sealed into a new save
+    // whose generation follows the one the instance was loaded from.
+    let save = reloaded.take_save();
+    assert!(!save.is_undefined());
+    let generation = js_sys::Reflect::get(&save, &"generation".into()).unwrap();
+    assert_eq!(generation.as_f64(), Some(2.0));
 }
