@@ -107,7 +107,8 @@ test('200 concurrent requests from the page are all answered correctly', { timeo
         break;
       case 'wallet_status':
         assert.equal(outcome.value.state, 'unlocked', `#${i}`);
-        assert.equal(outcome.value.generation, status.generation, `#${i}`);
+        // Each signature appends an audit entry (a save), so the generation only grows.
+        assert.ok(outcome.value.generation >= status.generation, `#${i}`);
         counts.status += 1;
         break;
       default:

@@ -1,6 +1,7 @@
 // Persistence through takeSave (issue 3 items 3-4, issue 4's host rule): what a host stores
 // after each request reopens in a new instance with the same accounts and settings; every save
-// has a strictly greater generation; requests that change nothing save nothing; and a damaged
+// has a strictly greater generation; requests that change nothing save nothing (signing, lock
+// and unlock change the vault: each appends an audit-log entry, docs/audit-log.md); and a damaged
 // copy is refused as Corrupted (or the documented header-field error), never opened and never
 // mistaken for a wrong password.
 
@@ -32,13 +33,13 @@ async function savedSession() {
   await step('wallet_status', undefined, { saves: false });
   await step('wallet_addAccount', { chain: 'ethereum', label: 'Second' }, { saves: true });
   await step('wallet_addAccount', { chain: 'solana' }, { saves: true });
-  await step('personal_sign', ['0x01', eth], { saves: false });
+  await step('personal_sign', ['0x01', eth], { saves: true }); // audit entry
   await step('wallet_renameAccount', { address: eth, label: 'Main' }, { saves: true });
   await step('wallet_switchEthereumChain', [{ chainId: '0xa' }], { saves: true });
   await step('wallet_switchEthereumChain', [{ chainId: '0xa' }], { saves: false }); // already active
   await step('wallet_updateSettings', { autoLockMinutes: 15 }, { saves: true });
-  await step('wallet_lock', undefined, { saves: false });
-  await step('wallet_unlock', { password: PASSWORD }, { saves: false });
+  await step('wallet_lock', undefined, { saves: true }); // audit entry
+  await step('wallet_unlock', { password: PASSWORD }, { saves: true }); // audit entry
   const beforeChange = await step('wallet_listAccounts', undefined, { saves: false });
   await step('wallet_changePassword', { oldPassword: PASSWORD, newPassword: NEW_PASSWORD }, { saves: true });
   const accounts = await step('wallet_listAccounts', undefined, { saves: false });
@@ -51,15 +52,16 @@ const sessionPromise = savedSession();
 test('every change is saved once, with a strictly increasing generation', async () => {
   const { saves } = await sessionPromise;
   assert.deepEqual(saves.map((s) => s.after), [
-    'wallet_create', 'wallet_addAccount', 'wallet_addAccount', 'wallet_renameAccount',
-    'wallet_switchEthereumChain', 'wallet_updateSettings', 'wallet_changePassword',
+    'wallet_create', 'wallet_addAccount', 'wallet_addAccount', 'personal_sign', 'wallet_renameAccount',
+    'wallet_switchEthereumChain', 'wallet_updateSettings', 'wallet_lock', 'wallet_unlock',
+    'wallet_changePassword',
   ]);
   for (let i = 1; i < saves.length; i++) {
     assert.ok(saves[i].generation > saves[i - 1].generation, `generation ${saves[i].generation} after ${saves[i - 1].generation}`);
     // A fresh nonce on every save: no two saves share their ciphertext.
     assert.notDeepEqual(saves[i].bytes.slice(-32), saves[i - 1].bytes.slice(-32));
   }
-  assert.equal(saves.length, 7);
+  assert.equal(saves.length, 10);
 });
 
 test('the last save reopens in a new instance: same accounts, labels, chain, settings', async () => {
@@ -72,7 +74,8 @@ test('the last save reopens in a new instance: same accounts, labels, chain, set
   assert.deepEqual(await call(reloaded, 'eth_accounts', []), []);
   await callFails(reloaded, 'wallet_unlock', { password: PASSWORD }, { code: 4100, kind: 'WrongPassword' });
   await call(reloaded, 'wallet_unlock', { password: NEW_PASSWORD });
-  assert.equal(reloaded.takeSave(), undefined);
+  // The unlock is logged: one save, continuing the stored copy's generations.
+  assert.ok(reloaded.takeSave().generation > last.generation);
   assert.deepEqual(await call(reloaded, 'wallet_listAccounts'), accounts);
   assert.equal(accounts.find((a) => a.label === 'Main')?.chain, 'ethereum');
   assert.equal(await call(reloaded, 'eth_chainId', []), '0xa');
