@@ -176,10 +176,7 @@ fn protocol(c: &mut Criterion) {
         base64::engine::general_purpose::STANDARD.encode(bytes)
     };
     let requests = [
-        (
-            "personal_sign",
-            json!([hex_of(MESSAGE), ETH_ADDRESS]),
-        ),
+        ("personal_sign", json!([hex_of(MESSAGE), ETH_ADDRESS])),
         ("eth_signTransaction", json!([eip1559_tx()])),
         (
             "eth_signTypedData_v4",
