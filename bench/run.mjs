@@ -34,7 +34,7 @@ const CHROMIUM_ARGS = [
 ];
 
 function parseArgs(argv) {
-  const opts = { node: false, browser: false, quick: false, rounds: null, budget: null, only: null, walletCore: true, native: false, out: join(ROOT, 'bench/out') };
+  const opts = { node: false, browser: false, quick: false, rounds: null, budget: null, only: null, walletCore: true, native: false, out: join(ROOT, 'bench/out'), reportOnly: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--node') opts.node = true;
@@ -46,6 +46,7 @@ function parseArgs(argv) {
     else if (a === '--no-wallet-core') opts.walletCore = false;
     else if (a === '--native') opts.native = true;
     else if (a === '--out') opts.out = argv[++i];
+    else if (a === '--report-only') opts.reportOnly = argv[++i];
     else if (a === '--help' || a === '-h') {
       console.log(readHelp());
       process.exit(0);
@@ -70,7 +71,8 @@ function readHelp() {
   --quick              3 rounds, short budgets (a smoke run; figures are noisier)
   --only               operations whose id contains one of these (personal_sign, eip1559, ...)
   --no-wallet-core     skip @trustwallet/wallet-core (its 10 MB module takes seconds to load)
-  --native             run the criterion benches first (cargo bench -p custodian-core --bench core)`;
+  --native             run the criterion benches first (cargo bench -p custodian-core --bench core)
+  --report-only FILE   re-render results.md and the chart from an earlier results.json`;
 }
 
 function newestMtime(dir) {
@@ -126,7 +128,12 @@ async function runNode(opts) {
 async function runBrowser(opts) {
   const { chromium } = await import('playwright-core');
   const { startBenchServer } = await import('./lib/modserver.mjs');
-  const server = await startBenchServer({ root: ROOT });
+  const server = await startBenchServer({
+    root: ROOT,
+    // wallet-core's Emscripten loader fetches its .wasm next to the Worker script and accepts
+    // no locateFile/wasmBinary override.
+    aliases: { '/bench/browser/wallet-core.wasm': 'node_modules/@trustwallet/wallet-core/dist/lib/wallet-core.wasm' },
+  });
   const profile = mkdtempSync(join(tmpdir(), 'custodian-bench-'));
   let context;
   try {
@@ -165,27 +172,46 @@ async function runBrowser(opts) {
 /** Renders the SVG chart to PNG with Chromium, so the chart can be looked at as an image. */
 async function renderPng(svgPath, pngPath) {
   const { chromium } = await import('playwright-core');
+  const { readFileSync } = await import('node:fs');
+  const svg = readFileSync(svgPath, 'utf8');
+  const width = Number(svg.match(/width="(\d+)"/)[1]);
+  const height = Number(svg.match(/height="(\d+)"/)[1]);
   const profile = mkdtempSync(join(tmpdir(), 'custodian-bench-png-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width, height },
+  });
   try {
     const page = await context.newPage();
-    await page.goto(`file://${svgPath}`);
-    const box = await page.evaluate(() => {
-      const svg = document.querySelector('svg');
-      return { width: Number(svg.getAttribute('width')), height: Number(svg.getAttribute('height')) };
-    });
-    await page.setViewportSize({ width: Math.ceil(box.width), height: Math.ceil(box.height) });
-    await page.screenshot({ path: pngPath, fullPage: true });
+    await page.setContent(`<!doctype html><html><body style="margin:0">${svg}</body></html>`);
+    await page.screenshot({ path: pngPath, clip: { x: 0, y: 0, width, height }, timeout: 120_000 });
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   }
 }
 
+async function writeReport(report, out) {
+  report.summary = summarise(report);
+  writeFileSync(join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(out, 'results.md'), renderMarkdown(report));
+  const svgPath = join(out, 'chart.svg');
+  writeFileSync(svgPath, renderChart(report));
+  await renderPng(svgPath, join(out, 'chart.png'));
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  ensureBuilt();
   mkdirSync(opts.out, { recursive: true });
+  if (opts.reportOnly) {
+    const { readFileSync } = await import('node:fs');
+    await writeReport(JSON.parse(readFileSync(opts.reportOnly, 'utf8')), opts.out);
+    console.log(`wrote ${opts.out}/results.{json,md}, chart.svg, chart.png`);
+    return;
+  }
+  ensureBuilt();
   const report = { machine: machine(), options: { rounds: opts.rounds, budgetMs: opts.budgetMs, slowBudgetMs: opts.slowBudgetMs, quick: opts.quick, only: opts.only }, environments: {} };
   const { anchorVersions } = await import('./node/libs.mjs');
   report.versions = anchorVersions();
@@ -198,12 +224,7 @@ async function main() {
   if (opts.browser) report.environments.chromium = await runBrowser(opts);
   report.sizes = measureSizes(ROOT);
   report.machine.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
-  report.summary = summarise(report);
-  writeFileSync(join(opts.out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(opts.out, 'results.md'), renderMarkdown(report));
-  const svgPath = join(opts.out, 'chart.svg');
-  writeFileSync(svgPath, renderChart(report));
-  await renderPng(svgPath, join(opts.out, 'chart.png'));
+  await writeReport(report, opts.out);
   for (const env of Object.values(report.environments)) for (const p of env.problems ?? []) console.log(`CHECK FAILED: ${p}`);
   console.log(`\nwrote ${opts.out}/results.{json,md}, chart.svg, chart.png`);
   console.log(renderMarkdown(report));

@@ -9,7 +9,9 @@
 //                          wrapped in functions, default export = module.exports, plus the named
 //                          exports it assigns); `?global=NAME` serves a classic script (an IIFE
 //                          build) with `export default NAME` appended.
-//   /<path>                any other file under the repository root (the bench page, web/).
+//   /<path>                any other file under the repository root (the bench page, web/);
+//                          `aliases` maps a few fixed paths elsewhere (a .wasm an Emscripten
+//                          loader insists on fetching next to the script that loaded it).
 //
 // Only files under the repository root are served, on 127.0.0.1. The rewriting is textual
 // (regular expressions on import/require statements): good enough for the published builds the
@@ -208,7 +210,7 @@ export function esmGraph(root, entryFile) {
   return [...seen];
 }
 
-export function startBenchServer({ root, port = 0 }) {
+export function startBenchServer({ root, port = 0, aliases = {} }) {
   root = resolve(root);
   const resolveBare = makeResolver(root);
 
@@ -341,7 +343,8 @@ ${named}
         return;
       }
       let file;
-      if (path.startsWith('/@fs/')) file = resolve(path.slice('/@fs'.length));
+      if (aliases[path]) file = resolve(join(root, aliases[path]));
+      else if (path.startsWith('/@fs/')) file = resolve(path.slice('/@fs'.length));
       else file = resolve(join(root, path === '/' ? 'bench/browser/index.html' : path));
       if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'text/plain', 'outside the repository');
       if (!isFile(file)) return send(res, 404, 'text/plain', `not found: ${path}`);
