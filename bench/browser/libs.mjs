@@ -31,9 +31,9 @@ export async function loadAnchors({ walletCore = true } = {}) {
   if (walletCore) {
     try {
       const wc = (await import('/@npm/@trustwallet/wallet-core')).default;
-      const core = await wc.initWasm({
-        locateFile: (file) => `/node_modules/@trustwallet/wallet-core/dist/lib/${file}`,
-      });
+      // Its loader fetches wallet-core.wasm next to this Worker's script: the bench server
+      // maps that path to the package's file (bench/run.mjs, `aliases`).
+      const core = await wc.initWasm();
       L.wc = { core, TW: wc.TW };
     } catch (error) {
       L.notes.push(`wallet-core did not load in the browser: ${error?.message ?? error}`);

@@ -20,14 +20,18 @@ export async function loadCustodian() {
  * file path, which Node's fetch refuses. Handing it the bytes through `self.Module` (what its
  * Emscripten loader reads) makes it run unchanged.
  */
-function loadArgon2Browser() {
+async function loadArgon2Browser() {
   const hadSelf = 'self' in globalThis;
   globalThis.self = globalThis;
   globalThis.Module = { wasmBinary: readFileSync(require.resolve('argon2-browser/dist/argon2.wasm')) };
   try {
-    return require('argon2-browser');
+    const argon2 = require('argon2-browser');
+    // The module loads on the first hash: do it now, while `self.Module` is in place.
+    await argon2.hash({ pass: 'x', salt: 'saltsalt', time: 1, mem: 64, hashLen: 16, type: argon2.ArgonType.Argon2id });
+    return argon2;
   } finally {
     if (!hadSelf) delete globalThis.self;
+    delete globalThis.Module;
   }
 }
 
@@ -44,7 +48,7 @@ export async function loadAnchors({ walletCore = true } = {}) {
     nacl: (await import('tweetnacl')).default,
     web3: await import('@solana/web3.js'),
     hashwasm: await import('hash-wasm'),
-    argon2browser: loadArgon2Browser(),
+    argon2browser: await loadArgon2Browser(),
     passworder: await import('@metamask/browser-passworder'),
     wc: null,
   };
