@@ -6,6 +6,10 @@
 const mark = () => performance.timeOrigin + performance.now();
 const marks = { scriptStart: mark() };
 const params = new URL(self.location.href).searchParams;
+// `prefetch=1`: start fetching the .wasm before the glue is imported, so the two downloads
+// overlap (what a Worker can do with `init({module_or_path: fetch(url)})`).
+const WASM = '/web/pkg/custodian_wasm_bg.wasm';
+const early = params.get('prefetch') === '1' ? fetch(WASM) : null;
 const input = new Promise((resolve) => {
   self.onmessage = ({ data }) => resolve(data);
 });
@@ -13,7 +17,7 @@ const input = new Promise((resolve) => {
 try {
   const glue = await import('/web/pkg/custodian_wasm.js');
   marks.glueLoaded = mark();
-  const exports = await glue.default({ module_or_path: '/web/pkg/custodian_wasm_bg.wasm' });
+  const exports = await glue.default({ module_or_path: early ?? WASM });
   marks.instantiated = mark();
   const { sealed, password, request } = await input;
   marks.inputReceived = mark();

@@ -101,6 +101,26 @@ window.runBench = async (options) => {
   rpcCases.push({ op: 'argon2_64m', impl: RPC, run: unlock(rpcSlow), note: 'wallet_lock + wallet_unlock' });
   rpcCases.push({ op: 'argon2_19m', impl: RPC, run: unlock(rpcMain), note: 'wallet_lock + wallet_unlock' });
   rpcCases.push({ op: 'vault_decrypt', impl: RPC, run: unlock(rpcSlow), note: 'Argon2id 64 MiB t=3 + XChaCha20-Poly1305' });
+  // The floor under any Worker RPC: a bare postMessage to a Worker that echoes it back.
+  const echo = new Worker('/bench/browser/echo-worker.mjs', { type: 'module' });
+  let echoId = 0;
+  const echoWaiters = new Map();
+  echo.onmessage = ({ data }) => {
+    echoWaiters.get(data.id)();
+    echoWaiters.delete(data.id);
+  };
+  rpcCases.push({
+    op: 'noop',
+    impl: 'postMessage echo (floor)',
+    kind: 'reference',
+    note: 'bare Worker round trip, no wallet',
+    run: () =>
+      new Promise((resolve) => {
+        const id = echoId++;
+        echoWaiters.set(id, resolve);
+        echo.postMessage({ id, method: 'eth_chainId' });
+      }),
+  });
   const selectedRpc = only ? rpcCases.filter((c) => only.some((o) => c.op.includes(o))) : rpcCases;
   for (const c of selectedRpc) await c.run(); // every RPC case answers before it is timed
 
@@ -118,9 +138,10 @@ window.runBench = async (options) => {
   });
   const results = [
     ...setup.cases.map((c) => ({ ...c, ...timing[c.key] })),
-    ...selectedRpc.map((c) => ({ op: c.op, impl: c.impl, kind: 'custodian-rpc', note: c.note ?? '', ...timing[`${c.op}|${c.impl}`] })),
+    ...selectedRpc.map((c) => ({ op: c.op, impl: c.impl, kind: c.kind ?? 'custodian-rpc', note: c.note ?? '', ...timing[`${c.op}|${c.impl}`] })),
   ].map(({ key: _key, ...rest }) => rest);
   bench.terminate();
+  echo.terminate();
   rpcMain.terminate();
   rpcSlow.terminate();
 
@@ -135,7 +156,15 @@ window.runBench = async (options) => {
   for (let i = 0; i < coldReps; i++) {
     custodianRuns.push(await coldRun(`/bench/browser/cold.mjs?rep=${stamp}-${i}`, { sealed: sealed19, password: PASSWORD, request }));
   }
+  const prefetchRuns = [];
+  for (let i = 0; i < coldReps; i++) {
+    prefetchRuns.push(await coldRun(`/bench/browser/cold.mjs?prefetch=1&rep=${stamp}-${i}`, { sealed: sealed19, password: PASSWORD, request }));
+  }
   const cold = {
+    custodianPrefetch: phases(prefetchRuns, {
+      glueAndInstantiate: (r) => r.marks.instantiated - r.marks.scriptStart,
+      totalWithoutKdf: (r) => r.marks.firstSignature - r.t0 - (r.marks.unlocked - r.marks.constructed),
+    }),
     custodian: phases(custodianRuns, {
       spawnToScript: (r) => r.marks.scriptStart - r.t0,
       glue: (r) => r.marks.glueLoaded - r.marks.scriptStart,
