@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test, failing at the first stage that fails:
 #   set-up, rustfmt, clippy (native and wasm32), cargo test (native), wasm-bindgen-test in Node and in headless
-#   Chromium, the release WASM build, Node cross-checks, and browser end-to-end tests.
+#   Chromium, the release WASM build, Node cross-checks, and browser end-to-end tests; then cargo deny,
+#   a fuzz smoke run of every target and, with REPRODUCIBLE=1, the reproducible-build check.
 # Prints the number of tests each stage ran, a timing per stage, and a total line.
 set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -95,6 +96,31 @@ in_chrome=$(grep -c 'Running headless tests in Chrome' "$LAST_LOG" || true)
 stage "build-wasm (release)" - scripts/build-wasm.sh
 stage "Node cross-checks" node node --test tests/node/
 stage "browser e2e (Playwright)" node node --test tests/e2e/
+
+# --- Hardening (docs/fuzzing.md, docs/threat-model.md). The memory-scrub and fresh-key tests
+# run inside the Node and browser stages above (tests/node/, tests/e2e/).
+
+# Installs the pinned cargo-deny once (~10 min of compiling), then checks deny.toml.
+cargo_deny() {
+    local want=0.20.2
+    if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+        note "installing cargo-deny $want (one time)"
+        cargo install cargo-deny --version "$want" --locked --force
+    fi
+    cargo deny check licenses bans sources
+}
+stage "cargo deny" - cargo_deny
+
+# Every fuzz target briefly, so a crash on the seeds or nearby fails the run (installs
+# cargo-fuzz once; the first build of the targets takes several minutes).
+stage "fuzz smoke" - scripts/fuzz.sh all "${FUZZ_SECONDS:-15}"
+
+# Two clean release builds of the .wasm: too slow for every run, so opt-in.
+if [ "${REPRODUCIBLE:-0}" = "1" ]; then
+    stage "reproducible .wasm" - scripts/reproducible-build.sh
+else
+    note "reproducible .wasm: skipped (REPRODUCIBLE=1 scripts/test.sh runs it)"
+fi
 
 trap - ERR
 section "summary"
