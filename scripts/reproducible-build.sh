@@ -2,11 +2,13 @@
 # Checks that the release WebAssembly build is reproducible: builds it twice from clean and
 # compares SHA-256 digests of every output (docs/threat-model.md §Supply chain).
 #
-# The two builds run in two copies of the source tree at different paths, each with its own
-# fresh target directory, so neither can reuse the other's work and any absolute path that
-# leaked into the module would show up as a difference. Paths are mapped to fixed prefixes
-# (--remap-path-prefix: the source tree to /custodian, CARGO_HOME to /cargo), as anyone
-# rebuilding on another machine would do. Each build is what scripts/build-wasm.sh does:
+# Each build starts from a fresh copy of the source tree (tracked and new files, no build
+# output) with a fresh target directory inside it, so the second build cannot reuse anything
+# of the first. Both run at the same path: the path is part of RUSTFLAGS (through
+# --remap-path-prefix), and cargo folds RUSTFLAGS into every crate's -C metadata hash, so two
+# paths would give two different symbol hashes whatever the code. Paths are mapped to fixed
+# prefixes (the source tree to /custodian, CARGO_HOME to /cargo), so a rebuild elsewhere that
+# uses the same mapping gets the same bytes. Each build is what scripts/build-wasm.sh does:
 # cargo (release, --locked), wasm-bindgen --target web, wasm-opt -O3.
 #
 #   scripts/reproducible-build.sh          build twice, compare, print the digests
@@ -57,15 +59,18 @@ build() {
     note "build $side took $(( $(now) - start ))s"
 }
 
-# Different lengths too, so nothing that depends on path length can hide.
-build A "$work/a/custodian"
-build B "$work/b/other-checkout/custodian"
+src="$work/custodian"
+build A "$src"
+mv "$src/out" "$work/out-a"
+rm -rf "$src"
+build B "$src"
+mv "$src/out" "$work/out-b"
 
 section "reproducible-build: compare"
 status=0
 for f in "$crate.wasm" "bindgen/${crate}_bg.wasm" "bindgen/$crate.js" "${crate}_bg.wasm"; do
-    a=$(sha256sum "$work/a/custodian/out/$f" | awk '{print $1}')
-    b=$(sha256sum "$work/b/other-checkout/custodian/out/$f" | awk '{print $1}')
+    a=$(sha256sum "$work/out-a/$f" | awk '{print $1}')
+    b=$(sha256sum "$work/out-b/$f" | awk '{print $1}')
     if [ "$a" = "$b" ]; then
         note "same      $a  $f"
     else
@@ -74,4 +79,4 @@ for f in "$crate.wasm" "bindgen/${crate}_bg.wasm" "bindgen/$crate.js" "${crate}_
     fi
 done
 [ "$status" -eq 0 ] || die "the two builds differ (KEEP=1 keeps them in $work for a diff)"
-note "the release .wasm is reproducible: $(sha256sum "$work/a/custodian/out/${crate}_bg.wasm" | awk '{print $1}')"
+note "the release .wasm is reproducible: $(sha256sum "$work/out-a/${crate}_bg.wasm" | awk '{print $1}')"
