@@ -2,20 +2,20 @@
 # Checks that the release WebAssembly build is reproducible: builds it twice from clean and
 # compares SHA-256 digests of every output (docs/threat-model.md §Supply chain).
 #
-# Each build starts from a fresh copy of the source tree (tracked and new files, no build
-# output) with a fresh target directory inside it, so the second build cannot reuse anything
-# of the first. Both run at the same path: the path is part of RUSTFLAGS (through
-# --remap-path-prefix), and cargo folds RUSTFLAGS into every crate's -C metadata hash, so two
-# paths would give two different symbol hashes whatever the code. Paths are mapped to fixed
-# prefixes (the source tree to /custodian, CARGO_HOME to /cargo), so a rebuild elsewhere that
-# uses the same mapping gets the same bytes. Each build is what scripts/build-wasm.sh does:
-# cargo (release, --locked), wasm-bindgen --target web, wasm-opt -O3.
+# The source tree (tracked and new files, no build output) is copied once, before either
+# build starts, to two places at different paths; each build has a fresh target directory
+# inside its copy, so neither can reuse the other's work, and any absolute path that leaked
+# into the module would show up as a difference. Paths are mapped to fixed prefixes
+# (--remap-path-prefix: the source tree to /custodian, CARGO_HOME to /cargo), as anyone
+# rebuilding elsewhere would do. Each build is what scripts/build-wasm.sh does: cargo
+# (release, --locked), wasm-bindgen --target web, wasm-opt -O3.
 #
 #   scripts/reproducible-build.sh          build twice, compare, print the digests
 #   KEEP=1 scripts/reproducible-build.sh   keep the two build trees for inspection
 #
-# Cost: two complete release builds of the dependency tree for wasm32 (about 3-5 min each on
-# an idle 2-core machine), which is why scripts/test.sh runs it only with REPRODUCIBLE=1.
+# Cost: two complete release builds of the dependency tree for wasm32 (measured 3-3.5 min each
+# on the 2-core build machine while other builds ran); scripts/test.sh skips it with
+# REPRODUCIBLE=0.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -43,7 +43,6 @@ copy_tree() {
 build() {
     local side="$1" src="$2"
     section "reproducible-build: build $side in $src"
-    copy_tree "$src"
     local start
     start=$(now)
     (
@@ -59,18 +58,20 @@ build() {
     note "build $side took $(( $(now) - start ))s"
 }
 
-src="$work/custodian"
-build A "$src"
-mv "$src/out" "$work/out-a"
-rm -rf "$src"
-build B "$src"
-mv "$src/out" "$work/out-b"
+# Both copies are taken now, so an edit made while the builds run cannot differ between them.
+# Different lengths too, so nothing that depends on path length can hide.
+src_a="$work/a/custodian"
+src_b="$work/b/other-checkout/custodian"
+copy_tree "$src_a"
+copy_tree "$src_b"
+build A "$src_a"
+build B "$src_b"
 
 section "reproducible-build: compare"
 status=0
 for f in "$crate.wasm" "bindgen/${crate}_bg.wasm" "bindgen/$crate.js" "${crate}_bg.wasm"; do
-    a=$(sha256sum "$work/out-a/$f" | awk '{print $1}')
-    b=$(sha256sum "$work/out-b/$f" | awk '{print $1}')
+    a=$(sha256sum "$src_a/out/$f" | awk '{print $1}')
+    b=$(sha256sum "$src_b/out/$f" | awk '{print $1}')
     if [ "$a" = "$b" ]; then
         note "same      $a  $f"
     else
@@ -79,4 +80,4 @@ for f in "$crate.wasm" "bindgen/${crate}_bg.wasm" "bindgen/$crate.js" "${crate}_
     fi
 done
 [ "$status" -eq 0 ] || die "the two builds differ (KEEP=1 keeps them in $work for a diff)"
-note "the release .wasm is reproducible: $(sha256sum "$work/out-a/${crate}_bg.wasm" | awk '{print $1}')"
+note "the release .wasm is reproducible: $(sha256sum "$src_a/out/${crate}_bg.wasm" | awk '{print $1}')"
