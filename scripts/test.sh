@@ -2,7 +2,8 @@
 # Builds and runs every test, failing at the first stage that fails:
 #   set-up, rustfmt, clippy (native and wasm32), cargo test (native), wasm-bindgen-test in Node and in headless
 #   Chromium, the release WASM build, Node cross-checks, @custodian/web's unit tests, and browser
-#   end-to-end tests.
+#   end-to-end tests; with HARDENING=1 also cargo deny, a fuzz smoke run of every target and the
+#   reproducible-build check.
 # Prints the number of tests each stage ran, a timing per stage, and a total line.
 set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -98,6 +99,39 @@ stage "Node cross-checks" node node --test tests/node/
 # The package's own unit tests (fake core, fake IndexedDB) before the real module in a browser.
 stage "web (tsc + unit tests)" node bash -c 'npm --prefix web run build && npm --prefix web test'
 stage "browser e2e (Playwright)" node node --test tests/e2e/
+
+# --- Hardening (docs/fuzzing.md, docs/threat-model.md). The memory-scrub and fresh-key tests
+# run inside the Node and browser stages above (tests/node/, tests/e2e/).
+
+# These three cost ~25 minutes on a fresh 2-core machine (cargo-deny and cargo-fuzz compile
+# from source, the fuzz targets build every dependency again with sanitizers, and the
+# reproducibility check builds the release .wasm twice), which would take the CI run past its
+# 30-minute budget: they run with HARDENING=1 (docs/fuzzing.md).
+if [ "${HARDENING:-0}" = "1" ]; then
+    # Installs the pinned cargo-deny once (~10 min of compiling), then checks deny.toml.
+    cargo_deny() {
+        local want=0.20.2
+        if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+            note "installing cargo-deny $want (one time)"
+            cargo install cargo-deny --version "$want" --locked --force
+        fi
+        cargo deny check licenses bans sources
+    }
+    stage "cargo deny" - cargo_deny
+
+    # Every fuzz target briefly, so a crash on the seeds or nearby fails the run (installs
+    # cargo-fuzz once; the first build of the targets takes several minutes).
+    stage "fuzz smoke" - scripts/fuzz.sh all "${FUZZ_SECONDS:-15}"
+
+    # Two clean release builds of the .wasm, compared by SHA-256 (~6 min): REPRODUCIBLE=0 skips it.
+    if [ "${REPRODUCIBLE:-1}" = "1" ]; then
+        stage "reproducible .wasm" - scripts/reproducible-build.sh
+    else
+        note "reproducible .wasm: skipped (REPRODUCIBLE=0)"
+    fi
+else
+    note "hardening stages (cargo deny, fuzz smoke, reproducible .wasm): skipped; HARDENING=1 runs them"
+fi
 
 trap - ERR
 section "summary"

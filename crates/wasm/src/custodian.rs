@@ -60,7 +60,13 @@ impl Custodian {
     /// `origin` is the requesting page's origin; omit it for the wallet's own UI.
     pub fn request(&mut self, args: JsValue, origin: Option<String>) -> js_sys::Promise {
         match self.answer(args, origin.as_deref()) {
-            Ok(value) => js_sys::Promise::resolve(&to_js(&value)),
+            Ok(mut value) => {
+                let js = to_js(&value);
+                // A result may hold a secret (a new mnemonic, an exported key); JavaScript has
+                // its own copy now, and serde_json would free ours without wiping it.
+                custodian_core::secret::wipe_json(&mut value);
+                js_sys::Promise::resolve(&js)
+            }
             Err(error) => js_sys::Promise::reject(&error_to_js(&error)),
         }
     }

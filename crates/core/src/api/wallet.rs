@@ -87,27 +87,35 @@ impl Wallet {
 
     /// Answers one request given as JSON text with a JSON-RPC response as text.
     pub fn handle_json<R: CryptoRngCore>(&mut self, text: &str, env: &mut Env<'_, R>) -> String {
-        let response = match RpcRequest::from_json(text) {
+        let mut response = match RpcRequest::from_json(text) {
             Ok(req) => {
                 let id = req.id.clone();
                 RpcResponse::new(id, self.handle(req, env))
             }
             Err(e) => RpcResponse::new(None, Err(e)),
         };
-        serde_json::to_string(&response).unwrap_or_else(|_| {
+        let text = serde_json::to_string(&response).unwrap_or_else(|_| {
             r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"internal error: response encoding"}}"#
                 .to_owned()
-        })
+        });
+        // The text is the caller's to handle; the copy inside the result is ours to wipe.
+        if let Some(result) = response.result.as_mut() {
+            crate::secret::wipe_json(result);
+        }
+        text
     }
 
-    /// Answers one request.
+    /// Answers one request. A result can hold a secret (`wallet_create`'s mnemonic,
+    /// `wallet_export`'s key): hosts wipe it with [`crate::secret::wipe_json`] once passed on.
     pub fn handle<R: CryptoRngCore>(
         &mut self,
         req: RpcRequest,
         env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
-        let request = Request::decode(req)?;
-        self.dispatch(request, env)
+        let result = Request::decode(req).and_then(|request| self.dispatch(request, env));
+        // Dead frames of the work just done hold copies of keys, nonces and KDF output.
+        crate::secret::wipe_stack();
+        result
     }
 
     /// The sealed vault to persist, if the last requests changed it (the newest one only).

@@ -1,0 +1,160 @@
+// Subresource Integrity for the served pages (docs/threat-model.md §Supply chain): writes the
+// SHA-384 of each local file a page loads into the page, so a browser refuses a file that was
+// changed after the build (a compromised static host or CDN, a cache in the middle).
+//
+//   node scripts/sri.mjs [--root www] [--check]
+//
+// Run it after the build has put every file in place (scripts/build-wasm.sh copies web/pkg/
+// to www/pkg/), as the last step before serving: scripts/serve.sh would call
+// `node scripts/sri.mjs --root www` right after building. `--check` rewrites nothing and fails
+// if any integrity value is missing or wrong (for CI).
+//
+// What it rewrites:
+// 1. In every *.html under the root: `integrity="sha384-..."` on each <script src> and each
+//    <link href> whose rel is stylesheet, modulepreload or preload, for files under the root
+//    (other origins are left alone; the CSP forbids them anyway). The attribute is added if
+//    absent, replaced if present.
+// 2. In every *.js / *.mjs under the root: a string literal holding a SHA-384 integrity value
+//    followed by the comment `/* sri: <path relative to this file> */`, e.g. in the Worker:
+//      fetch(url, { integrity: 'sha384-' /* sri: pkg/custodian_wasm_bg.wasm */ })
+//    This is how files that HTML cannot pin (the .wasm the Worker fetches, scripts it
+//    imports) are pinned: the Worker passes the value to fetch(), and the page that holds
+//    the Worker's own hash is pinned by (1).
+// Files are hashed after their own markers are filled in, leaves first; a cycle is an error.
+
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MARKER = /(['"])sha384-[A-Za-z0-9+/=]*\1(\s*\/\*\s*sri:\s*([^\s*]+)\s*\*\/)/g;
+const TAG = /<(script|link)\b[^>]*>/gi;
+const ATTR = (name) => new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i');
+const PINNED_RELS = new Set(['stylesheet', 'modulepreload', 'preload']);
+
+export function sri(bytes) {
+  return `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+}
+
+function attr(tag, name) {
+  const m = tag.match(ATTR(name));
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
+function setIntegrity(tag, value) {
+  if (ATTR('integrity').test(tag)) return tag.replace(ATTR('integrity'), ` integrity="${value}"`);
+  return tag.replace(/\s*(\/?)>$/, ` integrity="${value}"$1>`);
+}
+
+function walk(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path, out);
+    else out.push(path);
+  }
+  return out;
+}
+
+/** A local path for `url` as written in `from`, or undefined for another origin. */
+function localTarget(root, from, url) {
+  if (!url || /^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//')) return undefined;
+  const clean = url.split(/[?#]/)[0];
+  const path = clean.startsWith('/') ? join(root, clean) : resolve(dirname(from), clean);
+  if (path !== root && !path.startsWith(root + sep)) {
+    throw new Error(`${relative(root, from)}: ${url} points outside ${root}`);
+  }
+  return path;
+}
+
+/** What each text file references: [{start, end, target, kind}], in file order. */
+function references(root, file, text) {
+  const refs = [];
+  if (/\.m?js$/.test(file)) {
+    for (const m of text.matchAll(MARKER)) {
+      refs.push({ kind: 'marker', match: m[0], index: m.index, quote: m[1], rest: m[2],
+        target: localTarget(root, file, m[3]), url: m[3] });
+    }
+  } else if (file.endsWith('.html')) {
+    for (const m of text.matchAll(TAG)) {
+      const tag = m[0];
+      const isScript = /^<script/i.test(tag);
+      const rel = (attr(tag, 'rel') ?? '').toLowerCase().split(/\s+/);
+      if (!isScript && !rel.some((r) => PINNED_RELS.has(r))) continue;
+      const url = attr(tag, isScript ? 'src' : 'href');
+      const target = localTarget(root, file, url);
+      if (target) refs.push({ kind: 'tag', match: tag, index: m.index, target, url });
+    }
+  }
+  for (const r of refs) {
+    if (!r.target || !statSync(r.target, { throwIfNoEntry: false })?.isFile()) {
+      throw new Error(`${relative(root, file)}: ${r.url} does not exist under ${root}`);
+    }
+  }
+  return refs;
+}
+
+/**
+ * Fills in every integrity value under `root`. Returns the list of problems found (in check
+ * mode: nothing is written, and every missing or stale value is a problem).
+ */
+export function run(root, { check = false } = {}) {
+  root = resolve(root);
+  const files = walk(root).filter((f) => /\.(html|m?js)$/.test(f));
+  const refsOf = new Map(files.map((f) => [f, references(root, f, readFileSync(f, 'utf8'))]));
+  const done = new Map();
+  const visiting = new Set();
+  const problems = [];
+
+  const finish = (file) => {
+    if (done.has(file)) return done.get(file);
+    if (!refsOf.has(file)) {
+      const hash = sri(readFileSync(file));
+      done.set(file, hash);
+      return hash;
+    }
+    if (visiting.has(file)) throw new Error(`integrity cycle through ${relative(root, file)}`);
+    visiting.add(file);
+    let text = readFileSync(file, 'utf8');
+    let out = '';
+    let last = 0;
+    for (const r of refsOf.get(file)) {
+      const want = finish(r.target);
+      const replacement = r.kind === 'marker'
+        ? `${r.quote}${want}${r.quote}${r.rest}`
+        : setIntegrity(r.match, want);
+      if (replacement !== r.match) {
+        problems.push(`${relative(root, file)}: ${r.url} ${r.kind === 'tag' ? attr(r.match, 'integrity') ? 'has a stale integrity' : 'has no integrity' : 'has a stale marker'}`);
+      }
+      out += text.slice(last, r.index) + replacement;
+      last = r.index + r.match.length;
+    }
+    out += text.slice(last);
+    if (!check && out !== text) writeFileSync(file, out);
+    text = check ? text : out;
+    visiting.delete(file);
+    const hash = sri(Buffer.from(text));
+    done.set(file, hash);
+    return hash;
+  };
+  for (const f of files) finish(f);
+  return problems;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const rootAt = args.indexOf('--root');
+  const root = rootAt >= 0 ? args[rootAt + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', 'www');
+  const check = args.includes('--check');
+  try {
+    const problems = run(root, { check });
+    if (check && problems.length > 0) {
+      console.error(`sri: ${problems.length} integrity values missing or stale:\n  ${problems.join('\n  ')}`);
+      process.exit(1);
+    }
+    console.log(check ? 'sri: every integrity value is current'
+      : `sri: ${problems.length} integrity values written under ${root}`);
+  } catch (e) {
+    console.error(`sri: ${e.message}`);
+    process.exit(1);
+  }
+}
