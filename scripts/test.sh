@@ -71,7 +71,7 @@ stage "cargo clippy -D warnings" - cargo clippy --workspace --all-targets -- -D 
 # wasm-only tests are linted only here.
 stage "cargo clippy (wasm32) -D warnings" - \
     cargo clippy -p custodian-core -p custodian-wasm --target wasm32-unknown-unknown \
-    --all-targets -- -D warnings
+    --lib --tests -- -D warnings
 stage "cargo test (native)" cargo cargo test --workspace
 
 stage "wasm-bindgen-test (Node)" cargo \
