@@ -56,7 +56,7 @@ for target in "${targets[@]}"; do
     cargo +nightly fuzz run -s "$sanitizer" "$target" "$work" "corpus/$target" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1 || status=$?
-    grep -E '^#[0-9]+ +(INITED|DONE)' "$log" | sed 's/^/    /' || true
+    grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$log" | sed 's/^/    /' || true
     execs=$(awk '/^stat::number_of_executed_units:/ {print $NF}' "$log")
     rate=$(awk '/^stat::average_exec_per_sec:/ {print $NF}' "$log")
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}')

@@ -13,8 +13,8 @@
 #   scripts/reproducible-build.sh          build twice, compare, print the digests
 #   KEEP=1 scripts/reproducible-build.sh   keep the two build trees for inspection
 #
-# Cost: two complete release builds of the dependency tree for wasm32 (measured 3-3.5 min each
-# on the 2-core build machine while other builds ran); scripts/test.sh skips it with
+# Cost: two complete release builds of the dependency tree for wasm32: 3 min in total on the
+# 2-core build machine when lightly loaded, 6 min under load; scripts/test.sh skips it with
 # REPRODUCIBLE=0.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

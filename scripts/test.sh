@@ -123,7 +123,7 @@ if [ "${HARDENING:-0}" = "1" ]; then
     # cargo-fuzz once; the first build of the targets takes several minutes).
     stage "fuzz smoke" - scripts/fuzz.sh all "${FUZZ_SECONDS:-15}"
 
-    # Two clean release builds of the .wasm, compared by SHA-256 (~6 min): REPRODUCIBLE=0 skips it.
+    # Two clean release builds of the .wasm, compared by SHA-256 (3-6 min): REPRODUCIBLE=0 skips it.
     if [ "${REPRODUCIBLE:-1}" = "1" ]; then
         stage "reproducible .wasm" - scripts/reproducible-build.sh
     else
