@@ -9,7 +9,7 @@ use super::wallet::{no_vault, Env, Wallet};
 use crate::chains::ethereum::{address_of, to_checksum};
 use crate::chains::solana::Address as SolanaAddress;
 use crate::keys::accounts::{ethereum_key, solana_key};
-use crate::keys::mnemonic::seed_from_unvalidated_phrase;
+use crate::keys::mnemonic::{seed_from_unvalidated_phrase, Seed};
 use crate::keys::path::{ethereum_account_path, solana_account_path, DerivationPath};
 use crate::vault::{Account, AccountSource, Chain, Keyring};
 
@@ -44,6 +44,11 @@ pub(crate) fn new_hd_account(
     chain: Chain,
     label: Option<String>,
 ) -> Result<Account, ApiError> {
+    hd_account(keyring, &keyring_seed(keyring)?, chain, label)
+}
+
+/// The BIP-39 seed of the keyring's recovery phrase (one PBKDF2 run: derive it once per batch).
+pub(crate) fn keyring_seed(keyring: &Keyring) -> Result<Seed, ApiError> {
     let phrase = keyring.mnemonic.as_ref().ok_or_else(|| {
         ApiError::new(
             INVALID_PARAMS,
@@ -51,6 +56,24 @@ pub(crate) fn new_hd_account(
             "this wallet was imported from a single key; it has no recovery phrase to derive accounts from",
         )
     })?;
+    let passphrase = phrase
+        .passphrase
+        .as_ref()
+        .map(|p| p.expose_secret())
+        .unwrap_or("");
+    Ok(seed_from_unvalidated_phrase(
+        phrase.phrase.expose_secret(),
+        passphrase,
+    ))
+}
+
+/// The next HD account on `chain` from `seed`, the seed of `keyring`'s recovery phrase.
+pub(crate) fn hd_account(
+    keyring: &Keyring,
+    seed: &Seed,
+    chain: Chain,
+    label: Option<String>,
+) -> Result<Account, ApiError> {
     let used = keyring
         .accounts
         .iter()
@@ -65,12 +88,6 @@ pub(crate) fn new_hd_account(
             .checked_add(1)
             .ok_or_else(|| ApiError::invalid_params("no more account indexes"))?,
     };
-    let passphrase = phrase
-        .passphrase
-        .as_ref()
-        .map(|p| p.expose_secret())
-        .unwrap_or("");
-    let seed = seed_from_unvalidated_phrase(phrase.phrase.expose_secret(), passphrase);
     let bad_index = |_| ApiError::invalid_params("no more account indexes");
     let count = keyring
         .accounts
@@ -80,7 +97,7 @@ pub(crate) fn new_hd_account(
         .saturating_add(1);
     let (path, address, default_label) = match chain {
         Chain::Ethereum => {
-            let key = ethereum_key(&seed, index).map_err(|_| bad_index(()))?;
+            let key = ethereum_key(seed, index).map_err(|_| bad_index(()))?;
             (
                 ethereum_account_path(index).map_err(|_| bad_index(()))?,
                 to_checksum(&address_of(&key.public_key())),
@@ -88,7 +105,7 @@ pub(crate) fn new_hd_account(
             )
         }
         Chain::Solana => {
-            let key = solana_key(&seed, index).map_err(|_| bad_index(()))?;
+            let key = solana_key(seed, index).map_err(|_| bad_index(()))?;
             (
                 solana_account_path(index).map_err(|_| bad_index(()))?,
                 SolanaAddress::from_public_key(&key.public_key()).to_string(),
@@ -227,10 +244,6 @@ impl Wallet {
     pub(crate) fn eth_request_accounts(&mut self, now_ms: u64) -> Result<Value, ApiError> {
         self.keyring(now_ms)?;
         Ok(self.eth_accounts(now_ms))
-    }
-
-    pub(crate) fn chain_id(&mut self, _now_ms: u64) -> u64 {
-        self.chain_id
     }
 
     pub(crate) fn switch_chain<R: CryptoRngCore>(

@@ -3,7 +3,7 @@
 use rand_core::CryptoRngCore;
 use serde_json::{json, Value};
 
-use super::accounts::{account_views, new_hd_account};
+use super::accounts::{account_views, hd_account, keyring_seed};
 use super::custody::{append_audit, Call};
 use super::error::{ApiError, INVALID_PARAMS};
 use super::keys::{account_key, recovery_phrase};
@@ -212,7 +212,9 @@ impl Wallet {
             match (p.what, key) {
                 (ExportKind::PrivateKey, DerivedKey::Secp256k1(k)) => {
                     let bytes = k.to_bytes();
-                    Ok(json!({ "privateKey": format!("0x{}", hex::encode(bytes.expose_secret())) }))
+                    // The hex text is a copy of the key: wipe it once the result holds its own.
+                    let hex = zeroize::Zeroizing::new(hex::encode(bytes.expose_secret()));
+                    Ok(json!({ "privateKey": format!("0x{}", hex.as_str()) }))
                 }
                 (ExportKind::PrivateKey, DerivedKey::Ed25519(k)) => {
                     let full = crate::chains::solana::secret_key_bytes(&k);
@@ -323,8 +325,9 @@ fn hd_keyring(mnemonic: &Mnemonic, passphrase: Option<SecretString>) -> Result<K
         }),
         ..Keyring::default()
     };
+    let seed = keyring_seed(&keyring)?;
     for chain in [Chain::Ethereum, Chain::Solana] {
-        let account = new_hd_account(&keyring, chain, None)?;
+        let account = hd_account(&keyring, &seed, chain, None)?;
         keyring.accounts.push(account);
     }
     Ok(keyring)

@@ -292,6 +292,8 @@ impl Wallet {
         now_ms: u64,
         proof: &Authorized,
     ) -> Result<&crate::keys::secp256k1::Secp256k1PrivateKey, ApiError> {
+        // Through `Wallet::keyring` first: on an idle timeout it also drops the key cache.
+        // The session is then borrowed again so the cache can be borrowed mutably beside it.
         self.keyring(now_ms)?;
         let Some(session) = self.vault.as_mut() else {
             return Err(super::wallet::no_vault());

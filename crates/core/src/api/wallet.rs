@@ -151,7 +151,7 @@ impl Wallet {
             Q::UpdateSettings(p) => self.update_settings(p, env),
             Q::EthAccounts => Ok(self.eth_accounts(env.now_ms)),
             Q::EthRequestAccounts => self.eth_request_accounts(env.now_ms),
-            Q::EthChainId => Ok(Value::String(format!("0x{:x}", self.chain_id(env.now_ms)))),
+            Q::EthChainId => Ok(Value::String(format!("0x{:x}", self.chain_id))),
             Q::SwitchEthereumChain(p) => self.switch_chain(&p.chain_id, env),
             Q::PersonalSign { data, address } => self.personal_sign(&data, &address, env),
             Q::SignTypedData {
