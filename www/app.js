@@ -40,6 +40,8 @@ let autoLockTimer = 0;
 let lastKeepAlive = 0;
 let restartExpected = false;
 let generation = 0; // increases with every render, so a slow view does not replace a newer one
+/** @type {{text: string, kind: 'info' | 'error' | 'success'} | null} said once the next view shows */
+let pendingNote = null;
 
 /**
  * @param {string} method
@@ -177,6 +179,10 @@ async function refresh() {
   const element = await RENDER[name](app);
   if (ticket !== generation) return;
   show(name, element);
+  if (pendingNote !== null) {
+    say(pendingNote.text, pendingNote.kind);
+    pendingNote = null;
+  }
   void updateRequestCount().catch(fatal);
 }
 
@@ -195,7 +201,8 @@ const app = {
   custodian,
   decide: standaloneDecide,
   mode,
-  navigate(name) {
+  navigate(name, note) {
+    pendingNote = note ?? null;
     if (location.hash === `#/${name}`) void refresh().catch(fatal);
     else location.hash = `#/${name}`;
   },

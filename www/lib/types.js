@@ -60,7 +60,7 @@
  * @property {import('../vendor/custodian-web/dist/index.js').Custodian} custodian
  * @property {Decide} decide  the decision on a held request (standalone: the core directly; popup: the site host)
  * @property {'standalone' | 'popup'} mode
- * @property {(route: string) => void} navigate
+ * @property {(route: string, note?: {text: string, kind: 'info' | 'error' | 'success'}) => void} navigate  shows a view, then `note` in the status line
  * @property {(text: string, kind?: 'info' | 'error' | 'success') => void} say
  * @property {() => Promise<void>} refresh  re-reads the wallet's state and shows the matching view
  * @property {(render: (() => HTMLElement) | null) => void} pin  keeps a view up while unlocked (onboarding's phrase check), or releases it

@@ -168,10 +168,11 @@ export function renderOnboarding(app) {
         { class: 'words', 'data-testid': 'mnemonic', 'aria-label': 'Recovery phrase' },
         words.map((word) => h('li', { text: word })),
       ),
+      h('p', { class: 'muted', text: 'Your first addresses:' }),
       h(
-        'p',
-        { class: 'muted' },
-        `Your first addresses: ${createdAccounts.map((a) => `${a.label} ${a.address}`).join(', ')}.`,
+        'ul',
+        { class: 'plain first-addresses' },
+        createdAccounts.map((a) => h('li', {}, h('span', { class: 'label', text: `${a.label} ` }), h('code', { text: a.address }))),
       ),
       h('div', { class: 'check' }, done, h('label', { for: 'phrase-written', text: `I have written down all ${words.length} words, in order` })),
       h('div', { class: 'buttons' }, next),
@@ -220,8 +221,7 @@ export function renderOnboarding(app) {
       createdAccounts = [];
       root.replaceChildren();
       app.pin(null);
-      app.navigate('accounts');
-      app.say('Your wallet is ready.', 'success');
+      app.navigate('accounts', { text: 'Your wallet is ready.', kind: 'success' });
     });
     return h(
       'div',
