@@ -5,7 +5,8 @@
 import { h } from './dom.js';
 
 /**
- * A box with secret values. Hiding it (or leaving the view) removes the text from the DOM.
+ * A box with secret values. Hiding it (the button, or Escape inside it) or leaving the view
+ * removes the text from the DOM. Put the focus on its Hide button once it is shown.
  * @param {string} title
  * @param {Array<[string, string | string[]]>} entries  label and value (a list shows numbered)
  * @param {{onHide?: () => void, warning?: string}} [options]
@@ -50,6 +51,5 @@ export function secretBox(title, entries, { onHide = () => undefined, warning } 
       remove();
     }
   });
-  queueMicrotask(() => hide.focus());
   return box;
 }

@@ -56,7 +56,10 @@ function exportForm(app, { fields, password, button, note, testid, work }) {
     void withProgress(form, note, () => work(password.value))
       .then((shown) => {
         password.value = '';
-        if (shown) slot.replaceChildren(shown);
+        if (shown) {
+          slot.replaceChildren(shown);
+          /** @type {HTMLElement | null} */ (shown.querySelector('[data-testid="hide-secret"]'))?.focus();
+        }
       })
       .catch((e) => {
         error.show(describeError(e));

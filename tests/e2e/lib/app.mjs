@@ -170,12 +170,12 @@ export async function answerQuiz(page, words, wrongAt = -1) {
 }
 
 /**
- * Unlocks from the unlock view.
+ * Unlocks from the unlock view; resolves once another view (the route's) shows.
  * @param {import('playwright-core').Page} page
  */
 export async function unlock(page, password = PASSWORD) {
   await page.waitForSelector('body[data-view="unlock"]');
   await page.getByTestId('unlock-password').fill(password);
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await page.waitForSelector('body[data-view="accounts"]', { timeout: 60_000 });
+  await page.waitForSelector('body[data-state="unlocked"]:not([data-view="unlock"])', { timeout: 60_000 });
 }
