@@ -122,12 +122,16 @@ export function renderPreview(preview) {
         h('code', { class: 'chain-id', text: preview.chain.id }),
       )
     : null;
+  // An action that only repeats the summary adds nothing.
+  const shownActions = (preview.actions ?? []).filter(
+    (action) => action.summary !== preview.summary || action.contract || (action.fields ?? []).length > 0,
+  );
   const actions =
-    preview.actions && preview.actions.length > 0
+    shownActions.length > 0
       ? h(
           'ol',
           { class: 'actions-list', 'aria-label': 'What this does' },
-          preview.actions.map((action) =>
+          shownActions.map((action) =>
             h(
               'li',
               { class: 'action', 'data-kind': action.kind },
