@@ -172,9 +172,24 @@ test('create: weak password refused, phrase once, word check, lock, wrong passwo
   await page.reload();
   await page.waitForSelector('body[data-view="unlock"]', { timeout: 60_000 });
   await page.getByTestId('unlock-password').fill('not the password');
+  // Progress is shown while Argon2id runs (watched from before the click: at the floor cost it
+  // can be over before a poll would see it).
+  const sawProgress = page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const seen = () => document.querySelector('[data-testid="busy"] progress') !== null;
+        const observer = new MutationObserver(() => {
+          if (seen()) {
+            observer.disconnect();
+            resolve(true);
+          }
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+        setTimeout(() => resolve(false), 60_000);
+      }),
+  );
   await page.getByRole('button', { name: 'Unlock' }).click();
-  // Progress is visible while Argon2id runs.
-  await page.waitForSelector('[data-testid="busy"] progress');
+  assert.equal(await sawProgress, true, 'a progress bar appeared');
   await page.waitForFunction(() => document.querySelector('[data-testid="form-error"]').textContent === 'Wrong password. Check it and try again.', null, {
     timeout: 60_000,
   });
