@@ -50,3 +50,6 @@ raw_size=$(stat -c %s "$unoptimised/${crate}_bg.wasm")
 opt_size=$(stat -c %s "web/pkg/${crate}_bg.wasm")
 gz_size=$(gzip -9 -c "web/pkg/${crate}_bg.wasm" | wc -c)
 note "web/pkg/${crate}_bg.wasm: $opt_size bytes ($gz_size gzip), $raw_size before wasm-opt"
+
+# The page's own third-party libraries (password strength, QR codes) next to the package.
+scripts/build-www.sh

@@ -1,244 +1,296 @@
-// The wallet page's main thread: forms, views and the account list. It holds no key: every
-// action is a request to the Worker that @custodian/web starts (vendor/custodian-web/dist/
-// worker.js, which loads the WebAssembly core). What comes back is addresses, signatures and,
-// once, the new wallet's recovery phrase for the user to write down.
+// The wallet page: boot, routing between views, locking. It holds no key: every action is a
+// request to the Worker that @custodian/web starts (vendor/custodian-web/dist/worker.js, which
+// loads the WebAssembly core). Views live in views/*.js and build their DOM with lib/dom.js
+// (text only, never HTML strings: origins, labels and previews are untrusted).
+//
+// Routes (the hash; nothing secret ever goes in the URL): #/accounts, #/requests, #/sign,
+// #/settings. Without a wallet the onboarding view shows, while locked the unlock view.
+// `?mode=popup` is the embedded wallet's approval window: held site requests are decided
+// through site-host.js instead of the core directly.
 
 import { createCustodian } from './vendor/custodian-web/dist/index.js';
+import { byId } from './lib/dom.js';
+import { describeError, errorKind, isMethodMissing } from './lib/errors.js';
+import { devKdf } from './lib/kdf.js';
+import { renderOnboarding } from './views/onboarding.js';
+import { renderUnlock } from './views/unlock.js';
+import { renderAccounts } from './views/accounts.js';
+import { renderRequests } from './views/requests.js';
+import { renderSign } from './views/sign.js';
+import { renderSettings } from './views/settings.js';
 
-/** The lowest Argon2id cost a vault accepts (docs/vault-format.md). For tests and development. */
-const FLOOR_KDF = Object.freeze({ memoryKib: 19456, iterations: 2, parallelism: 1 });
-const TEST_MESSAGE = 'Custodian test message';
+/** @typedef {import('./lib/types.js').App} App */
+/** @typedef {import('./lib/types.js').Decide} Decide */
 
-/**
- * `?kdf=floor` in the URL, or `localStorage['custodian.dev.kdf'] = 'floor'`, creates the vault
- * with the floor cost so tests do not wait for the default (64 MiB, t=3). Unlocking always uses
- * whatever cost the stored vault names.
- */
-function devKdf() {
-  let setting = new URLSearchParams(location.search).get('kdf');
-  if (setting === null) {
-    try {
-      setting = localStorage.getItem('custodian.dev.kdf');
-    } catch {
-      setting = null; // storage disabled: no dev setting
-    }
-  }
-  return setting === 'floor' ? FLOOR_KDF : undefined;
-}
-
-const $ = (id) => {
-  const element = document.getElementById(id);
-  if (element === null) throw new Error(`missing #${id}`);
-  return element;
-};
-
-const VIEWS = ['loading', 'create', 'backup', 'unlock', 'wallet', 'error'];
+const ROUTES = /** @type {const} */ (['accounts', 'requests', 'sign', 'settings']);
+const RENDER = { accounts: renderAccounts, requests: renderRequests, sign: renderSign, settings: renderSettings };
 const STATE_LABEL = { loading: 'Loading', empty: 'No wallet', locked: 'Locked', unlocked: 'Unlocked', error: 'Error' };
-
-function show(view, state) {
-  for (const name of VIEWS) $(`view-${name}`).hidden = name !== view;
-  document.body.dataset.view = view;
-  $('state-pill').textContent = STATE_LABEL[state] ?? state;
-  $('state-pill').dataset.state = state;
-}
-
-function say(text, kind = 'info') {
-  $('message').textContent = text;
-  $('message').dataset.kind = kind;
-}
-
-/** A message a person can act on, from a rejected request. */
-function describe(error) {
-  const kind = error?.data?.kind;
-  if (kind === 'WrongPassword') return 'Wrong password.';
-  if (kind === 'WorkerCrashed') return 'The wallet module restarted; unlock again.';
-  return error?.message ? `${error.message[0].toUpperCase()}${error.message.slice(1)}` : String(error);
-}
-
-/** Disables a form or button while `work` runs, with a note for slow steps. */
-async function busy(controls, note, work) {
-  for (const control of controls) control.disabled = true;
-  document.body.dataset.busy = 'true';
-  if (note) say(note);
-  try {
-    return await work();
-  } finally {
-    for (const control of controls) control.disabled = false;
-    delete document.body.dataset.busy;
-  }
-}
+/** Interaction keeps an unlocked wallet awake, but asks the core at most this often. */
+const KEEP_ALIVE_MS = 60_000;
 
 const custodian = createCustodian();
-const request = (method, params) => custodian.request(params === undefined ? { method } : { method, params });
+const mode = new URLSearchParams(location.search).get('mode') === 'popup' ? 'popup' : 'standalone';
 
-const CHAIN_NAME = { ethereum: 'Ethereum', solana: 'Solana' };
+/** @type {'loading' | 'empty' | 'locked' | 'unlocked' | 'error'} */
+let state = 'loading';
+/** @type {(() => HTMLElement) | null} */
+let pinned = null;
+let currentView = 'loading';
+let autoLockTimer = 0;
+let lastKeepAlive = 0;
+let restartExpected = false;
+let generation = 0; // increases with every render, so a slow view does not replace a newer one
+/** @type {{text: string, kind: 'info' | 'error' | 'success'} | null} said once the next view shows */
+let pendingNote = null;
 
-function accountItem(account) {
-  const item = document.createElement('li');
-  item.className = 'account';
-  item.dataset.chain = account.chain;
-  item.dataset.testid = 'account';
-
-  const head = document.createElement('div');
-  head.className = 'account-head';
-  const chain = document.createElement('span');
-  chain.className = 'chain';
-  chain.textContent = CHAIN_NAME[account.chain] ?? account.chain;
-  const label = document.createElement('span');
-  label.className = 'label';
-  label.textContent = account.label ?? '';
-  const path = document.createElement('span');
-  path.className = 'path';
-  path.textContent = account.path ?? 'imported key';
-  head.append(chain, label, path);
-
-  const address = document.createElement('code');
-  address.className = 'address';
-  address.dataset.testid = `${account.chain}-address`;
-  address.textContent = account.address;
-
-  item.append(head, address);
-  return item;
+/**
+ * @param {string} method
+ * @param {object | unknown[]} [params]
+ */
+async function request(method, params) {
+  try {
+    return await custodian.request(params === undefined ? { method } : { method, params });
+  } catch (error) {
+    // The core locked itself (idle deadline) under a view that thought it was unlocked.
+    if (errorKind(error) === 'Locked' && state === 'unlocked') queueMicrotask(() => void refresh().catch(fatal));
+    throw error;
+  }
 }
 
-function renderAccounts(list, accounts) {
-  list.replaceChildren(...accounts.map(accountItem));
+/**
+ * @param {string} text
+ * @param {'info' | 'error' | 'success'} [kind]
+ */
+function say(text, kind = 'info') {
+  const message = byId('message');
+  message.textContent = text;
+  message.dataset.kind = kind;
 }
 
-let autoLockTimer;
+/** @param {unknown} error */
+function fatal(error) {
+  say(describeError(error), 'error');
+}
 
-/** Shows the view that matches the wallet's state, as the Worker reports it. */
-async function refresh() {
+/**
+ * Replaces the view. A new view (not a re-render) gets the focus on its heading, so keyboard
+ * and screen-reader users start at its top.
+ * @param {string} name
+ * @param {HTMLElement} element
+ */
+function show(name, element) {
+  const changed = name !== currentView;
+  currentView = name;
+  document.body.dataset.view = name;
+  const container = byId('view');
+  if (container.firstElementChild !== element || container.childElementCount !== 1) container.replaceChildren(element);
+  if (changed) {
+    const heading = element.querySelector('h1');
+    if (heading instanceof HTMLElement) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: false });
+    }
+  }
+}
+
+function setState(next) {
+  state = next;
+  const pill = byId('state-pill');
+  pill.textContent = STATE_LABEL[next];
+  pill.dataset.state = next;
+  document.body.dataset.state = next;
+  const unlocked = next === 'unlocked';
+  byId('lock').hidden = !unlocked || pinned !== null;
+  byId('nav').hidden = !unlocked || pinned !== null;
+}
+
+function route() {
+  const name = location.hash.replace(/^#\/?/, '');
+  return /** @type {(typeof ROUTES)[number]} */ (ROUTES.includes(/** @type {any} */ (name)) ? name : 'accounts');
+}
+
+function markNav(active) {
+  for (const link of byId('nav').querySelectorAll('a[data-route]')) {
+    if (link.getAttribute('data-route') === active) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+/** Asks the core again when its idle deadline comes, and shows the unlock view if it locked. */
+function scheduleAutoLock(autoLockAt) {
   clearTimeout(autoLockTimer);
+  if (typeof autoLockAt !== 'number') return;
+  const wait = Math.min(Math.max(autoLockAt - Date.now() + 250, 1000), 2 ** 31 - 1);
+  autoLockTimer = window.setTimeout(() => {
+    void (async () => {
+      const status = await request('wallet_status');
+      if (status.state !== 'unlocked') {
+        await refresh();
+        say('Locked after the idle time set in Settings.');
+      } else {
+        scheduleAutoLock(status.autoLockAt);
+      }
+    })().catch(fatal);
+  }, wait);
+}
+
+async function updateRequestCount() {
+  const badge = byId('request-count');
+  if (state !== 'unlocked') {
+    badge.hidden = true;
+    return;
+  }
+  try {
+    const held = await request('wallet_listRequests', {});
+    badge.textContent = String(held.length);
+    badge.hidden = held.length === 0;
+    badge.setAttribute('aria-label', `${held.length} waiting`);
+  } catch (error) {
+    badge.hidden = true;
+    if (!isMethodMissing(error) && errorKind(error) !== 'Locked') throw error;
+  }
+}
+
+/** Reads the wallet's state and shows the view that matches it. */
+async function refresh() {
+  const ticket = ++generation;
   const status = await request('wallet_status');
+  if (ticket !== generation) return;
+  if (status.state !== 'unlocked') {
+    pinned = null; // a lock forgets whatever the onboarding held (the phrase)
+    clearTimeout(autoLockTimer);
+  }
+  setState(status.state);
   if (status.state === 'empty') {
-    show('create', 'empty');
-    $('create-form').elements.namedItem('password').focus();
+    show('onboarding', renderOnboarding(app));
     return;
   }
   if (status.state === 'locked') {
-    show('unlock', 'locked');
-    $('unlock-form').elements.namedItem('password').focus();
+    show('unlock', renderUnlock(app));
     return;
   }
-  renderAccounts($('accounts'), await request('wallet_listAccounts'));
-  show('wallet', 'unlocked');
-  // The core locks itself after a period of inactivity; look again when that time comes.
-  if (typeof status.autoLockAt === 'number') {
-    const wait = Math.min(Math.max(status.autoLockAt - Date.now() + 250, 1000), 2 ** 31 - 1);
-    autoLockTimer = setTimeout(() => void refresh().catch(fail), wait);
+  scheduleAutoLock(status.autoLockAt);
+  if (pinned !== null) {
+    show('onboarding', pinned());
+    return;
+  }
+  const name = route();
+  markNav(name);
+  const element = await RENDER[name](app);
+  if (ticket !== generation) return;
+  show(name, element);
+  if (pendingNote !== null) {
+    say(pendingNote.text, pendingNote.kind);
+    pendingNote = null;
+  }
+  void updateRequestCount().catch(fatal);
+}
+
+/** @type {Decide} */
+async function standaloneDecide(requestId, decision, options = {}) {
+  if (decision === 'approve') {
+    await request('wallet_approveRequest', options.accounts ? { requestId, accounts: options.accounts } : { requestId });
+  } else {
+    await request('wallet_rejectRequest', { requestId });
   }
 }
 
-function fail(error) {
-  say(describe(error), 'error');
+/** @type {App} */
+const app = {
+  request,
+  custodian,
+  decide: standaloneDecide,
+  mode,
+  navigate(name, note) {
+    pendingNote = note ?? null;
+    if (location.hash === `#/${name}`) void refresh().catch(fatal);
+    else location.hash = `#/${name}`;
+  },
+  say,
+  refresh,
+  pin(render) {
+    pinned = render;
+    byId('nav').hidden = state !== 'unlocked' || pinned !== null;
+    byId('lock').hidden = state !== 'unlocked' || pinned !== null;
+  },
+  expectRestart(running) {
+    restartExpected = running;
+  },
+  updateRequestCount() {
+    void updateRequestCount().catch(fatal);
+  },
+};
+
+if (mode === 'popup') {
+  // The embedded wallet's window: site-host.js relays dapp requests and answers them with the
+  // user's decision (written with the embed mode, not part of the standalone page).
+  const { createSiteHost } = await import('./site-host.js');
+  const host = createSiteHost({ client: custodian.client, onHeld: () => app.navigate('requests') });
+  app.decide = host.decide;
 }
 
-$('create-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const form = event.currentTarget;
-  const password = form.elements.namedItem('password').value;
-  const confirm = form.elements.namedItem('confirm').value;
-  if (password !== confirm) {
-    say('The two passwords differ.', 'error');
-    return;
-  }
-  const kdf = devKdf();
-  const note = kdf ? 'Creating the wallet…' : 'Creating the wallet (Argon2id, 64 MiB: a few seconds)…';
-  void busy(form.elements, note, async () => {
-    const { mnemonic, accounts } = await request('wallet_create', kdf ? { password, kdf } : { password });
-    form.reset();
-    const words = mnemonic.split(' ').map((word) => {
-      const item = document.createElement('li');
-      item.textContent = word;
-      return item;
-    });
-    $('mnemonic').replaceChildren(...words);
-    renderAccounts($('backup-accounts'), accounts);
-    $('backup-done').checked = false;
-    $('backup-continue').disabled = true;
-    say('');
-    show('backup', 'unlocked');
-    // Ask the browser not to evict the vault under storage pressure (it may say no).
-    void navigator.storage?.persist?.().catch(() => undefined);
-  }).catch(fail);
-});
-
-$('backup-done').addEventListener('change', (event) => {
-  $('backup-continue').disabled = !event.currentTarget.checked;
-});
-
-$('backup-continue').addEventListener('click', () => {
-  // The phrase leaves the page's DOM; the Worker never sends it again without the password.
-  $('mnemonic').replaceChildren();
-  $('backup-accounts').replaceChildren();
-  void refresh().catch(fail);
-});
-
-$('unlock-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const form = event.currentTarget;
-  const password = form.elements.namedItem('password').value;
-  void busy(form.elements, 'Unlocking…', async () => {
-    await request('wallet_unlock', { password });
-    form.reset();
-    say('');
+byId('lock').addEventListener('click', () => {
+  void (async () => {
+    await request('wallet_lock', {});
     await refresh();
-  }).catch((error) => {
-    fail(error);
-    form.elements.namedItem('password').select();
-  });
-});
-
-$('add-account').addEventListener('click', (event) => {
-  const chain = $('add-chain').value;
-  void busy([event.currentTarget], '', async () => {
-    const account = await request('wallet_addAccount', { chain });
-    await refresh();
-    say(`Added ${account.label}.`);
-  }).catch(fail);
-});
-
-$('sign-test').addEventListener('click', (event) => {
-  void busy([event.currentTarget], '', async () => {
-    const [address] = await request('eth_accounts');
-    if (address === undefined) throw new Error('There is no Ethereum account to sign with.');
-    const hex = `0x${[...new TextEncoder().encode(TEST_MESSAGE)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-    const signature = await request('personal_sign', [hex, address]);
-    $('signed-message').textContent = TEST_MESSAGE;
-    $('signed-by').textContent = address;
-    $('signature').textContent = signature;
-    $('signature-card').hidden = false;
-    say('');
-  }).catch(fail);
-});
-
-$('lock').addEventListener('click', (event) => {
-  void busy([event.currentTarget], '', async () => {
-    await request('wallet_lock');
-    $('signature-card').hidden = true;
-    $('accounts').replaceChildren();
     say('Locked.');
-    await refresh();
-  }).catch(fail);
+  })().catch(fatal);
 });
 
-// A Worker that died is replaced by a fresh one, which starts locked from what is stored.
+window.addEventListener('hashchange', () => {
+  say('');
+  if (state === 'unlocked') void refresh().catch(fatal);
+});
+
+// Using the wallet is not being idle: touch the core now and then while the user works.
+for (const type of ['pointerdown', 'keydown']) {
+  document.addEventListener(
+    type,
+    () => {
+      if (state !== 'unlocked' || Date.now() - lastKeepAlive < KEEP_ALIVE_MS) return;
+      lastKeepAlive = Date.now();
+      void request('wallet_listAccounts', {})
+        .then(() => request('wallet_status'))
+        .then((status) => scheduleAutoLock(status.autoLockAt))
+        .catch(() => undefined);
+    },
+    { passive: true },
+  );
+}
+
 custodian.client.subscribe((event) => {
-  if (event.type === 'stopped' && document.body.dataset.view === 'wallet') {
-    $('accounts').replaceChildren();
-    $('signature-card').hidden = true;
-    say(describe(event.error), 'error');
+  if (event.type === 'event' && event.event === 'accountsChanged' && Array.isArray(event.data) && event.data.length === 0) {
+    // The core locked (the lock button, another part of the app, or its idle deadline).
+    if (state === 'unlocked') void refresh().catch(fatal);
   }
-  if (event.type === 'ready' && document.body.dataset.view !== 'loading') void refresh().catch(fail);
+  if (event.type === 'stopped' && !restartExpected && state === 'unlocked') {
+    byId('view').replaceChildren();
+    fatal(event.error);
+  }
+  if (event.type === 'ready' && state !== 'loading' && !restartExpected) void refresh().catch(fatal);
 });
 
-$('dev-note').hidden = devKdf() === undefined;
+byId('dev-note').hidden = devKdf() === undefined;
+if (devKdf() !== undefined) {
+  // Development and tests only: the page's client, so a test can act as a site or as a second
+  // window (e.g. send a request with an origin) without a second page.
+  Object.defineProperty(window, 'custodianDev', {
+    value: Object.freeze({ request: (args, options) => custodian.client.request(args, options) }),
+  });
+}
 
 try {
   await custodian.ready();
   await refresh();
 } catch (error) {
-  $('fatal').textContent = describe(error);
-  show('error', 'error');
+  setState('error');
+  const section = document.createElement('section');
+  section.className = 'card';
+  const heading = document.createElement('h1');
+  heading.textContent = 'The wallet could not start';
+  const reason = document.createElement('p');
+  reason.dataset.testid = 'fatal';
+  reason.textContent = describeError(error);
+  section.append(heading, reason);
+  show('error', section);
 }

@@ -147,7 +147,7 @@ export {
   type WorkerLike,
   type WorkerOutbound,
 } from './protocol.js';
-export { VaultStore, VaultStoreError, openVaultStore, type LoadedVault, type SealedVault, type VaultStoreOptions } from './store.js';
+export { VaultStore, VaultStoreError, openVaultStore, sealedVaultGeneration, type LoadedVault, type SealedVault, type VaultStoreOptions } from './store.js';
 export { serveWorker, type CustodianCore, type OpenedWallet, type WorkerHostOptions } from './worker-host.js';
 export {
   APP_READY_EVENT,

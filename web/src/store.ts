@@ -85,6 +85,31 @@ function isGeneration(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+/** `CSTDNVLT`, the first 8 bytes of every sealed vault (docs/vault-format.md, "Header"). */
+const VAULT_MAGIC = [0x43, 0x53, 0x54, 0x44, 0x4e, 0x56, 0x4c, 0x54] as const;
+
+/**
+ * The generation named in a sealed vault's header (docs/vault-format.md, "Header"), or
+ * `undefined` when the bytes are not a version-1 vault of self-consistent length. A host needs
+ * it to store a vault it did not get from the core, such as a backup file the user imports
+ * (records are keyed by generation). Only the framing is read: whether the vault opens, and
+ * with which password, is still for the core to say.
+ */
+export function sealedVaultGeneration(bytes: Uint8Array): number | undefined {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 24) return undefined;
+  if (VAULT_MAGIC.some((byte, i) => bytes[i] !== byte)) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint16(8) !== 1) return undefined;
+  const saltLength = view.getUint8(23);
+  if (saltLength < 16 || saltLength > 64) return undefined;
+  const headerLength = 92 + saltLength;
+  if (bytes.length < headerLength) return undefined;
+  const ciphertextLength = view.getUint32(56 + saltLength);
+  if (ciphertextLength < 16 || bytes.length !== headerLength + ciphertextLength) return undefined;
+  const generation = view.getBigUint64(48 + saltLength);
+  return generation <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(generation) : undefined;
+}
+
 /** Opens (creating on first use) the database and returns the store. */
 export async function openVaultStore(options: VaultStoreOptions): Promise<VaultStore> {
   const { indexedDB, name } = options;
@@ -202,6 +227,44 @@ export class VaultStore {
     } catch {
       // Deliberately ignored; see above.
     }
+  }
+
+  /**
+   * Stores a sealed vault that did not come from this store's core (a backup file the user
+   * imports) into an empty store, under the generation its header names. Refuses with
+   * `StorageConflict` when any record exists, so importing never replaces a wallet, and with a
+   * `TypeError` for bytes that are not a vault (see `sealedVaultGeneration`). Resolves with
+   * the generation once the record has committed. A Worker already serving this database does
+   * not see the record until it restarts.
+   */
+  async install(bytes: Uint8Array): Promise<number> {
+    const generation = sealedVaultGeneration(bytes);
+    if (generation === undefined) throw new TypeError('bytes are not a sealed Custodian vault');
+    const record: VaultRecord = { generation, bytes: bytes.slice(), savedAt: Date.now() };
+    let occupied = false;
+    try {
+      const transaction = this.#db.transaction(STORE, 'readwrite', { durability: 'strict' });
+      const done = transactionDone(transaction);
+      const store = transaction.objectStore(STORE);
+      const countRequest = store.count();
+      countRequest.onsuccess = () => {
+        if (countRequest.result > 0) {
+          occupied = true;
+          transaction.abort();
+          return;
+        }
+        store.add(record);
+      };
+      await done;
+    } catch (cause) {
+      if (occupied) {
+        throw new VaultStoreError('StorageConflict', 'A wallet is already stored in this browser; a backup cannot replace it.', {
+          cause,
+        });
+      }
+      throw new VaultStoreError('StorageFailed', 'The vault could not be stored in this browser.', { cause });
+    }
+    return generation;
   }
 
   /** Closes the database connection. */
