@@ -291,7 +291,12 @@ fn export(a: ExportArgs, json: bool) -> Result<(), CliError> {
     )?;
     // The protocol asks for the password again on every export; the CLI asked once for both.
     params.insert("password".into(), take(&mut pw));
-    let mut result = session.call("wallet_export", Value::Object(params))?;
+    let mut result = match session.call("wallet_export", Value::Object(params)) {
+        Err(CliError::Request(e)) if e.kind() == Some("ApprovalRequired") => {
+            return custody::held(e, None, &vault, json);
+        }
+        other => other?,
+    };
     let shown = match out {
         Some(out) => write_keystore(&out, &result, json),
         None if json => print_json(&result),

@@ -869,3 +869,86 @@ fn backup_shares_recover_the_same_wallet() {
     .unwrap();
     assert_eq!(common::addresses(&listed), common::addresses(&accounts));
 }
+
+#[test]
+fn a_held_export_is_carried_out_with_the_password_again() {
+    let desk = Desk::new("custody-export");
+    let alice = ApproverKey::new(&desk, "alice");
+    let policy_file = desk.dir.file(
+        "p.json",
+        &json!({
+            "version": 1,
+            "approvers": [{"name": "alice", "publicKey": alice.public_key}],
+            "quorum": 1,
+            "rules": {"allowedChains": ["eip155:1"], "export": "approval"}
+        })
+        .to_string(),
+    );
+    desk.ok(&["policy", "apply", path_str(&policy_file)]);
+    let out = desk.run(&["export", "mnemonic", "--force"]);
+    assert_fails(&out, 3, &["ApprovalRequired"]);
+    let data: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(data["request"]["method"], "wallet_export");
+    assert!(
+        !stdout(&out).contains("test test"),
+        "nothing secret in the request"
+    );
+    let request = desk.dir.file("export.request.json", &stdout(&out));
+    let (a, shown) = alice.approve(&desk, &request, "export");
+    assert!(
+        stderr(&shown).contains("EXPORT the mnemonic"),
+        "{}",
+        stderr(&shown)
+    );
+    let digest = data["approvalDigest"].as_str().unwrap();
+    // The secret follows the stdout rule here too.
+    assert_fails(
+        &desk.run(&[
+            "approvals",
+            "submit",
+            "--digest",
+            digest,
+            "--approvals",
+            path_str(&a),
+        ]),
+        2,
+        &["--force"],
+    );
+    let phrase = desk.ok(&[
+        "approvals",
+        "submit",
+        "--digest",
+        digest,
+        "--approvals",
+        path_str(&a),
+        "--force",
+    ]);
+    assert_eq!(phrase, format!("mnemonic: {HARDHAT_MNEMONIC}\n"));
+
+    // Backup shares count as an export: held, then carried out.
+    let out = desk.run(&[
+        "backup",
+        "shares",
+        "--group-threshold",
+        "1",
+        "--group",
+        "1of1",
+        "--force",
+    ]);
+    assert_fails(&out, 3, &["ApprovalRequired"]);
+    let request = desk.dir.file("backup.request.json", &stdout(&out));
+    let data: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let (a, _) = alice.approve(&desk, &request, "backup");
+    let shares = desk.ok(&[
+        "approvals",
+        "submit",
+        "--digest",
+        data["approvalDigest"].as_str().unwrap(),
+        "--approvals",
+        path_str(&a),
+        "--force",
+    ]);
+    assert!(shares.contains("Group 1"), "{shares}");
+    let share = shares.lines().find(|l| l.starts_with("  1. ")).unwrap()[5..].to_owned();
+    assert_eq!(share.split(' ').count(), 20);
+}
