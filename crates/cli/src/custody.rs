@@ -492,15 +492,27 @@ fn confirm(question: &str) -> Result<(), CliError> {
     BufReader::new(&tty)
         .read_line(&mut answer)
         .map_err(CliError::NoTerminalToConfirm)?;
-    match answer.trim().to_ascii_lowercase().as_str() {
-        "y" | "yes" => Ok(()),
-        _ => Err(CliError::Declined),
+    if accepted(&answer) {
+        Ok(())
+    } else {
+        Err(CliError::Declined)
     }
+}
+
+/// Only an explicit yes approves; an empty line, "no" or anything else declines.
+fn accepted(answer: &str) -> bool {
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
 /// An approver key file, unlocked.
 fn unlocked_key(path: &Path, password_file: Option<&Path>) -> Result<Session, CliError> {
-    let mut s = Session::open_existing(path, true)?;
+    let mut s = Session::open_existing(path, true).map_err(|e| match e {
+        CliError::NoVault(p) => CliError::BadInput(format!(
+            "there is no approver key file at {}: create one with `custodian approver-key new`",
+            p.display()
+        )),
+        other => other,
+    })?;
     let mut pw = password::read(password_file, "Approver key password: ")?;
     s.call("wallet_unlock", json!({ "password": take(&mut pw) }))?;
     Ok(s)
@@ -608,4 +620,19 @@ fn text(v: &Value, key: &str) -> String {
 
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepted;
+
+    #[test]
+    fn only_yes_approves() {
+        for yes in ["y\n", "YES\n", " yes "] {
+            assert!(accepted(yes), "{yes:?}");
+        }
+        for no in ["", "\n", "n\n", "no", "yess", "ok", "y es"] {
+            assert!(!accepted(no), "{no:?}");
+        }
+    }
 }

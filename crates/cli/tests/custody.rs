@@ -507,12 +507,23 @@ fn two_of_three_session_end_to_end() {
     let mut deleted = lines.clone();
     deleted.remove(4);
     let out = verify(&write("deleted.jsonl", &deleted));
-    assert_fails(&out, 1, &["AuditInvalid", "line 5: "]);
+    assert_fails(
+        &out,
+        1,
+        &[
+            "AuditInvalid",
+            "line 5: expected entry 3, found entry 4 (entries deleted",
+        ],
+    );
     // Two lines swapped: the first of them.
     let mut swapped = lines.clone();
     swapped.swap(5, 6);
     let out = verify(&write("swapped.jsonl", &swapped));
-    assert_fails(&out, 1, &["AuditInvalid", "line 6: "]);
+    assert_fails(
+        &out,
+        1,
+        &["AuditInvalid", "line 6: expected entry 4, found entry 5"],
+    );
     // Cut off at the end: the line after the last.
     let cut = &lines[..lines.len() - 2];
     let out = verify(&write("cut.jsonl", cut));
@@ -533,7 +544,7 @@ fn two_of_three_session_end_to_end() {
         "--public-key",
         &alice.public_key,
     ]);
-    assert_fails(&out, 1, &["line 1: "]);
+    assert_fails(&out, 1, &["AuditInvalid", "line 1: "]);
 }
 
 #[test]
