@@ -630,6 +630,43 @@ fn a_held_request_can_be_shown_again_and_cancelled() {
     assert_fails(&out, 1, &["no terminal to ask for confirmation", "--yes"]);
     assert_eq!(stdout(&out), "");
 
+    // On a terminal (util-linux `script` gives it one), only "yes" signs.
+    let on_terminal = |answer: &str, out: &Path| {
+        let command = format!(
+            "{} approve --key {} --password-file {} {} --out {}",
+            bin(),
+            alice.file,
+            alice.password_file,
+            path_str(&again),
+            path_str(out)
+        );
+        let mut child = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), answer.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let declined = desk.path("declined.json");
+    let out = on_terminal("no\n", &declined);
+    assert_eq!(out.status.code(), Some(6), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Approve this request?"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("(Declined)"), "{}", stdout(&out));
+    assert!(!declined.exists());
+    let accepted = desk.path("accepted.json");
+    let out = on_terminal("yes\n", &accepted);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let approval: Value =
+        serde_json::from_str(&std::fs::read_to_string(&accepted).unwrap()).unwrap();
+    assert_eq!(approval["approvalDigest"], digest.as_str());
+
     desk.ok(&["approvals", "cancel", "--digest", &digest]);
     assert_eq!(desk.json(&["approvals", "list"]), json!([]));
     assert_fails(
