@@ -185,7 +185,10 @@ fn shares_from_terminal() -> Result<Vec<Password>, CliError> {
             "Share {} (words separated by spaces; press Enter alone to finish): ",
             shares.len().saturating_add(1)
         );
-        let entry = password::read(None, &prompt)?;
+        let entry = password::read(None, &prompt).map_err(|e| match e {
+            CliError::NoTerminal(io) => CliError::NoTerminalForShares(io),
+            other => other,
+        })?;
         let share = Zeroizing::new(entry.split_whitespace().collect::<Vec<_>>().join(" "));
         if share.is_empty() {
             return Ok(shares);

@@ -48,6 +48,9 @@ pub enum CliError {
     /// A password prompt needed a terminal and there is none.
     #[error("no terminal to ask for the password on ({0}); use --password-file FILE")]
     NoTerminal(io::Error),
+    /// Shares were to be typed on a terminal and there is none.
+    #[error("no terminal to ask for the shares on ({0}); use --shares-file FILE")]
+    NoTerminalForShares(io::Error),
     /// A confirmation needed a terminal and there is none.
     #[error(
         "no terminal to ask for confirmation on ({0}); read what is shown above and pass --yes"
@@ -81,7 +84,9 @@ impl CliError {
             Self::File { .. } => "Io".to_owned(),
             Self::NoVault(_) => "NoVault".to_owned(),
             Self::VaultExists(_) => "VaultExists".to_owned(),
-            Self::NoTerminal(_) | Self::NoTerminalToConfirm(_) => "NoTerminal".to_owned(),
+            Self::NoTerminal(_) | Self::NoTerminalToConfirm(_) | Self::NoTerminalForShares(_) => {
+                "NoTerminal".to_owned()
+            }
             Self::Declined => "Declined".to_owned(),
             Self::PasswordMismatch => "PasswordMismatch".to_owned(),
             Self::BadInput(_) => "InvalidInput".to_owned(),
