@@ -17,7 +17,7 @@ use crate::password::{self, Password};
 use crate::rpc;
 use crate::session::Session;
 use crate::store::create_new_private;
-use crate::{audit, backup, custody};
+use crate::{approver, audit, backup, custody};
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -38,8 +38,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         ),
         Command::Policy(a) => custody::policy(a, json),
         Command::Approvals(a) => custody::approvals(a, json),
-        Command::Approve(a) => custody::approve(a, json),
-        Command::ApproverKey(a) => custody::approver_key(a, json),
+        Command::Approve(a) => approver::approve(a, json),
+        Command::ApproverKey(a) => approver::approver_key(a, json),
         Command::Audit(a) => audit::run(a, json),
         Command::Backup(a) => backup::run(a, json),
     }

@@ -6,6 +6,7 @@
 //! See docs/cli.md.
 #![forbid(unsafe_code)]
 
+mod approver;
 mod audit;
 mod backup;
 mod cli;
