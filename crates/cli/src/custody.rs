@@ -96,6 +96,15 @@ pub fn policy(a: PolicyArgs, json: bool) -> Result<(), CliError> {
             digest,
             approvals,
         } => {
+            // Every file first, then the password.
+            let signatures = match &digest {
+                Some(d) => read_approvals(&approvals, d)?,
+                None => Vec::new(),
+            };
+            let doc = match &file {
+                Some(f) => Some(request_file::read_json(f)?),
+                None => None,
+            };
             let mut s = unlocked(&vault.vault, password.password_file.as_deref())?;
             if let Some(digest) = digest {
                 if let Some(p) = pending(&mut s, &digest)? {
@@ -108,15 +117,14 @@ pub fn policy(a: PolicyArgs, json: bool) -> Result<(), CliError> {
                         )));
                     }
                 }
-                let result = submit(&mut s, &digest, &approvals, Map::new())?;
+                let result = submit(&mut s, &digest, signatures, Map::new())?;
                 return applied(&result, json, "applied with the quorum's approvals");
             }
             // Without a digest: set FILE directly, only where no quorum is needed; otherwise
             // the core would hold the change, which is `propose`'s job.
-            let Some(file) = file else {
+            let (Some(file), Some(doc)) = (file, doc) else {
                 return Err(CliError::Usage("give a policy FILE or --digest".into()));
             };
-            let doc = request_file::read_json(&file)?;
             let current = s.call("wallet_getPolicy", json!({}))?;
             let quorum = current
                 .get("policy")
@@ -193,6 +201,7 @@ pub fn approvals(a: ApprovalsArgs, json: bool) -> Result<(), CliError> {
             force,
             passphrase_file,
         } => {
+            let signatures = read_approvals(&approvals, &digest)?;
             let path = &vault.vault;
             let mut s = Session::open_existing(path, true)?;
             let mut pw = password::read(password.password_file.as_deref(), "Vault password: ")?;
@@ -218,7 +227,7 @@ pub fn approvals(a: ApprovalsArgs, json: bool) -> Result<(), CliError> {
                     extra.insert("passphrase".into(), take(&mut p));
                 }
             }
-            let mut result = submit(&mut s, &digest, &approvals, extra)?;
+            let mut result = submit(&mut s, &digest, signatures, extra)?;
             let shown = match method.as_deref() {
                 _ if json => print_json(&result),
                 Some("wallet_setPolicy") => {
@@ -312,17 +321,19 @@ fn held_summary(data: &Value, out: Option<&Path>, vault: &Path) -> String {
     )
 }
 
-/// `wallet_submitApprovals` with the signatures of `files` (all for `digest`).
+/// The `signatures` of `wallet_submitApprovals`, from approval files that must all be for
+/// `digest`. Read before the vault password is asked, so a wrong file fails fast.
+fn read_approvals(files: &[std::path::PathBuf], digest: &str) -> Result<Vec<Value>, CliError> {
+    files.iter().map(|f| read_approval(f, digest)).collect()
+}
+
+/// `wallet_submitApprovals` with `signatures` for `digest`.
 fn submit(
     s: &mut Session,
     digest: &str,
-    files: &[std::path::PathBuf],
+    signatures: Vec<Value>,
     mut params: Map<String, Value>,
 ) -> Result<Value, CliError> {
-    let signatures = files
-        .iter()
-        .map(|f| read_approval(f, digest))
-        .collect::<Result<Vec<_>, _>>()?;
     params.insert("approvalDigest".into(), json!(normalize_digest(digest)));
     params.insert("signatures".into(), Value::Array(signatures));
     s.call("wallet_submitApprovals", Value::Object(params))
