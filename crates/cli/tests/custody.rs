@@ -29,6 +29,11 @@ const HARDHAT_MNEMONIC: &str = "test test test test test test test test test tes
 const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const RECIPIENT: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const ONE_ETH: u128 = 1_000_000_000_000_000_000;
+/// RFC 8032 §7.1, TEST 1: an Ed25519 key pair held outside Custodian.
+const RFC8032_TEST1_SECRET: &str =
+    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+const RFC8032_TEST1_PUBLIC: &str =
+    "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -315,7 +320,19 @@ fn two_of_three_session_end_to_end() {
     let approval: Value = serde_json::from_str(&std::fs::read_to_string(&a1).unwrap()).unwrap();
     assert_eq!(approval["approvalDigest"], digest.as_str());
     assert_eq!(approval["publicKey"], alice.public_key.as_str());
-    assert_eq!(approval["signature"].as_str().unwrap().len(), 128);
+    // The approval is a plain Ed25519 signature over the 32 digest bytes (docs/cli.md).
+    let key: [u8; 32] = hex::decode(&alice.public_key).unwrap().try_into().unwrap();
+    let sig: [u8; 64] = hex::decode(approval["signature"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    ed25519_dalek::VerifyingKey::from_bytes(&key)
+        .unwrap()
+        .verify_strict(
+            &hex::decode(&digest).unwrap(),
+            &ed25519_dalek::Signature::from_bytes(&sig),
+        )
+        .unwrap();
 
     // One approval: refused (exit 5), nothing signed.
     let submit = |files: &[&Path]| {
@@ -930,7 +947,8 @@ fn a_held_export_is_carried_out_with_the_password_again() {
         "p.json",
         &json!({
             "version": 1,
-            "approvers": [{"name": "alice", "publicKey": alice.public_key}],
+            "approvers": [{"name": "alice", "publicKey": alice.public_key},
+                          {"name": "hsm", "publicKey": RFC8032_TEST1_PUBLIC}],
             "quorum": 1,
             "rules": {"allowedChains": ["eip155:1"], "export": "approval"}
         })
@@ -988,9 +1006,22 @@ fn a_held_export_is_carried_out_with_the_password_again() {
         "--force",
     ]);
     assert_fails(&out, 3, &["ApprovalRequired"]);
-    let request = desk.dir.file("backup.request.json", &stdout(&out));
     let data: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let (a, _) = alice.approve(&desk, &request, "backup");
+    // This one is approved by another Ed25519 signer: an approval file made without the CLI.
+    let digest = data["approvalDigest"].as_str().unwrap();
+    let signer = ed25519_dalek::SigningKey::from_bytes(
+        &hex::decode(RFC8032_TEST1_SECRET)
+            .unwrap()
+            .try_into()
+            .unwrap(),
+    );
+    let signature = ed25519_dalek::Signer::sign(&signer, &hex::decode(digest).unwrap());
+    let a = desk.dir.file(
+        "hsm.approval.json",
+        &json!({"approvalDigest": digest, "publicKey": RFC8032_TEST1_PUBLIC,
+                "signature": hex::encode(signature.to_bytes())})
+        .to_string(),
+    );
     let shares = desk.ok(&[
         "approvals",
         "submit",
