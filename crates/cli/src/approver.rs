@@ -16,7 +16,7 @@ use crate::commands::{kdf_param, new_vault_session, take};
 use crate::error::CliError;
 use crate::output::{note, print, print_json, wipe};
 use crate::password;
-use crate::request_file::{self, describe, utc};
+use crate::request_file::{self, describe, normalize_digest, utc};
 use crate::session::{now_ms, Session};
 
 /// `custodian approve`: shows the held request, asks, and signs its digest with the approver
@@ -25,6 +25,16 @@ pub fn approve(a: ApproveArgs, json: bool) -> Result<(), CliError> {
     let (data, digest) = request_file::read_request(&a.request)?;
     let now = now_ms();
     note(&describe(&data, now));
+    // `wallet` is covered by the digest, so a match binds the approval to that vault.
+    if let Some(expected) = &a.vault_key {
+        let wallet = data.get("wallet").and_then(Value::as_str).unwrap_or("");
+        if normalize_digest(expected) != wallet.to_ascii_lowercase() {
+            return Err(CliError::BadInput(format!(
+                "this request comes from vault {wallet}, not from the vault given by --vault-key; \
+                 nothing was signed"
+            )));
+        }
+    }
     let expires = data.get("expiresAt").and_then(Value::as_u64).unwrap_or(0);
     if now >= expires {
         return Err(CliError::Request(ApiError::new(

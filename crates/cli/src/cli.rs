@@ -479,6 +479,10 @@ pub struct ApproveArgs {
     /// Write the approval to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Refuse unless the request comes from the vault with this audit public key (64 hex
+    /// digits, from `custodian audit export`), kept by the approver.
+    #[arg(long, value_name = "HEX")]
+    pub vault_key: Option<String>,
     /// Do not ask for confirmation (the request is still shown on stderr).
     #[arg(long)]
     pub yes: bool,

@@ -370,6 +370,29 @@ fn two_of_three_session_end_to_end() {
     ]);
     assert_fails(&out, 1, &["approvalDigest does not match"]);
 
+    // An approver who keeps the vault's audit key refuses a request from another vault.
+    let vault_key = data["wallet"].as_str().unwrap().to_owned();
+    let with_vault_key = |key: &str| {
+        run(&[
+            "approve",
+            "--key",
+            &carol.file,
+            "--password-file",
+            &carol.password_file,
+            "--yes",
+            "--vault-key",
+            key,
+            path_str(&request),
+        ])
+    };
+    assert_fails(
+        &with_vault_key(&"ab".repeat(32)),
+        1,
+        &["comes from vault", "nothing was signed"],
+    );
+    let out = with_vault_key(&vault_key.to_uppercase());
+    assert!(out.status.success(), "{}", stderr(&out));
+
     // Carol approves too: two distinct approvals sign the held transaction.
     let (c1, _) = carol.approve(&desk, &request, "tx");
     let raw = desk.ok(&[
@@ -713,6 +736,25 @@ fn a_held_request_can_be_shown_again_and_cancelled() {
     ]);
     // The digest covers expiresAt, so the edit is caught first.
     assert_fails(&out, 1, &["approvalDigest does not match"]);
+    // A consistent request that has expired (its digest recomputed with the core's helper).
+    expired["approvalDigest"] = json!(hex::encode(
+        custodian_core::policy::approval_digest(&expired).unwrap()
+    ));
+    let expired_file = desk.dir.file("expired.json", &expired.to_string());
+    let out = run(&[
+        "approve",
+        "--key",
+        &alice.file,
+        "--password-file",
+        &alice.password_file,
+        "--yes",
+        path_str(&expired_file),
+    ]);
+    assert_fails(
+        &out,
+        5,
+        &["expired at 1970-01-01 00:00:01 UTC", "(ApprovalExpired)"],
+    );
 }
 
 /// The fenced JSON examples of docs/policy.md, read from the document itself so it cannot rot.
