@@ -22,6 +22,7 @@ pub fn run(a: BackupArgs, json: bool) -> Result<(), CliError> {
             group_threshold,
             group,
             passphrase_file,
+            ask_passphrase,
             extendable,
             iteration_exponent,
             force,
@@ -40,8 +41,9 @@ pub fn run(a: BackupArgs, json: bool) -> Result<(), CliError> {
             if let Some(e) = iteration_exponent {
                 params.insert("iterationExponent".into(), json!(e));
             }
-            if let Some(file) = &passphrase_file {
-                let mut p = password::from_file(file)?;
+            if passphrase_file.is_some() || ask_passphrase {
+                let mut p =
+                    password::read_new(passphrase_file.as_deref(), "SLIP-0039 passphrase: ")?;
                 params.insert("passphrase".into(), take(&mut p));
             }
             let path = &vault.vault;
@@ -73,7 +75,9 @@ pub fn run(a: BackupArgs, json: bool) -> Result<(), CliError> {
             password_file,
             shares_file,
             passphrase_file,
+            ask_passphrase,
             bip39_passphrase_file,
+            ask_bip39_passphrase,
             kdf,
             force,
         } => {
@@ -97,12 +101,13 @@ pub fn run(a: BackupArgs, json: bool) -> Result<(), CliError> {
                         .collect(),
                 ),
             );
-            if let Some(file) = &passphrase_file {
-                let mut p = password::from_file(file)?;
+            if passphrase_file.is_some() || ask_passphrase {
+                let mut p = password::read(passphrase_file.as_deref(), "SLIP-0039 passphrase: ")?;
                 params.insert("passphrase".into(), take(&mut p));
             }
-            if let Some(file) = &bip39_passphrase_file {
-                let mut p = password::from_file(file)?;
+            if bip39_passphrase_file.is_some() || ask_bip39_passphrase {
+                let mut p =
+                    password::read(bip39_passphrase_file.as_deref(), "BIP-39 passphrase: ")?;
                 params.insert("bip39Passphrase".into(), take(&mut p));
             }
             if let Some(kdf) = kdf_param(&kdf) {

@@ -596,6 +596,9 @@ pub enum BackupCommand {
         /// Protect the shares with the SLIP-0039 passphrase in the first line of FILE.
         #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
+        /// Protect the shares with a SLIP-0039 passphrase typed twice on the terminal.
+        #[arg(long, conflicts_with = "passphrase_file")]
+        ask_passphrase: bool,
         /// Set the extendable-backup flag.
         #[arg(long)]
         extendable: bool,
@@ -620,9 +623,15 @@ pub enum BackupCommand {
         /// The SLIP-0039 passphrase the shares were made with (first line of FILE).
         #[arg(long, value_name = "FILE")]
         passphrase_file: Option<PathBuf>,
+        /// Ask for the SLIP-0039 passphrase on the terminal.
+        #[arg(long, conflicts_with = "passphrase_file")]
+        ask_passphrase: bool,
         /// The wallet's BIP-39 passphrase, if it had one (first line of FILE).
         #[arg(long, value_name = "FILE")]
         bip39_passphrase_file: Option<PathBuf>,
+        /// Ask for the wallet's BIP-39 passphrase on the terminal.
+        #[arg(long, conflicts_with = "bip39_passphrase_file")]
+        ask_bip39_passphrase: bool,
         #[command(flatten)]
         kdf: KdfArgs,
         /// Replace an existing vault at --vault (atomically).

@@ -945,6 +945,41 @@ fn backup_shares_recover_the_same_wallet() {
     );
     assert_eq!(recovered["accounts"][0]["address"], HARDHAT_0);
 
+    // With a SLIP-0039 passphrase (from a file): the same wallet back only with it.
+    let passphrase = desk.dir.file("slip39.pw", "TREZOR shares passphrase\n");
+    let protected = desk.json(&[
+        "backup",
+        "shares",
+        "--group-threshold",
+        "1",
+        "--group",
+        "2of3",
+        "--passphrase-file",
+        path_str(&passphrase),
+        "--force",
+    ]);
+    let p = &protected["groups"][0];
+    let pair = desk.dir.file(
+        "protected.txt",
+        &format!("{}\n{}\n", p[1].as_str().unwrap(), p[2].as_str().unwrap()),
+    );
+    let with = desk.path("with.vault");
+    let out = recover(&with, &pair, &["--passphrase-file", path_str(&passphrase)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        common::addresses(&got["accounts"]),
+        common::addresses(&accounts)
+    );
+    let without = desk.path("without.vault");
+    let out = recover(&without, &pair, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_ne!(
+        got["accounts"][0]["address"], HARDHAT_0,
+        "another wallet, silently"
+    );
+
     // One share: a clear error, and no vault is created.
     let one = desk.dir.file("one.txt", &shares[1]);
     let lonely = desk.path("lonely.vault");
