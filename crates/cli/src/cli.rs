@@ -40,6 +40,18 @@ pub enum Command {
     Export(ExportArgs),
     /// Serve JSON-RPC requests, one per line, on stdin and stdout.
     Rpc(RpcArgs),
+    /// The vault's policy: show, check a document, propose a change, apply it.
+    Policy(PolicyArgs),
+    /// Requests held for approval: list, show, submit approvals, cancel.
+    Approvals(ApprovalsArgs),
+    /// Approve a held request: sign its approval digest with an approver key.
+    Approve(ApproveArgs),
+    /// Approver keys: create one, show its public key.
+    ApproverKey(ApproverKeyArgs),
+    /// The audit log: export it, verify an export.
+    Audit(AuditArgs),
+    /// SLIP-0039 Shamir backups: split the recovery phrase into shares, recover from shares.
+    Backup(BackupArgs),
 }
 
 /// `--vault FILE`, required.
@@ -210,6 +222,10 @@ pub struct SignArgs {
     /// Read the vault password from the first line of FILE instead of asking on the terminal.
     #[arg(long, value_name = "FILE", global = true)]
     pub password_file: Option<PathBuf>,
+    /// If the policy holds the request for approval, write the approval request there
+    /// (default: stdout).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub request_out: Option<PathBuf>,
     /// What to sign.
     #[command(subcommand)]
     pub what: SignCommand,
@@ -324,6 +340,306 @@ pub struct RpcArgs {
     pub events: bool,
 }
 
+/// `custodian policy`.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub what: PolicyCommand,
+}
+
+/// The `policy` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Print the vault's policy (pretty JSON) and its hash.
+    Show {
+        #[command(flatten)]
+        vault: VaultArg,
+        #[command(flatten)]
+        password: PasswordArg,
+    },
+    /// Validate a policy document and print its hash, quorum and approvers (no vault needed).
+    Check {
+        /// The policy document (JSON).
+        file: PathBuf,
+    },
+    /// Ask the wallet to set a policy. With a policy in force the change is held for its
+    /// quorum: the approval request is written to --out (default: stdout).
+    Propose {
+        #[command(flatten)]
+        vault: VaultArg,
+        #[command(flatten)]
+        password: PasswordArg,
+        /// The new policy document (JSON).
+        #[arg(required_unless_present = "remove")]
+        file: Option<PathBuf>,
+        /// Propose removing the policy instead.
+        #[arg(long, conflicts_with = "file")]
+        remove: bool,
+        /// Write the approval request of a held change to FILE.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Apply a held policy change with the collected approvals, or set FILE directly when no
+    /// policy is in force yet.
+    Apply {
+        #[command(flatten)]
+        vault: VaultArg,
+        #[command(flatten)]
+        password: PasswordArg,
+        /// The policy document, when no policy is in force yet.
+        #[arg(required_unless_present = "digest", conflicts_with = "digest")]
+        file: Option<PathBuf>,
+        /// The approval digest of the held change (from `policy propose`).
+        #[arg(long, value_name = "HEX", requires = "approvals")]
+        digest: Option<String>,
+        /// Approval files written by `custodian approve`.
+        #[arg(long, value_name = "FILE", num_args = 1.., requires = "digest")]
+        approvals: Vec<PathBuf>,
+    },
+}
+
+/// `custodian approvals`.
+#[derive(Debug, Args)]
+pub struct ApprovalsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub what: ApprovalsCommand,
+}
+
+/// The `approvals` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ApprovalsCommand {
+    /// List the requests waiting for approval, oldest first.
+    List {
+        #[command(flatten)]
+        vault: VaultArg,
+        #[command(flatten)]
+        password: PasswordArg,
+    },
+    /// Write the approval request of one held request (for `custodian approve`).
+    Show {
+        #[command(flatten)]
+        vault: VaultArg,
+        #[command(flatten)]
+        password: PasswordArg,
+        /// The approval digest.
+        #[arg(long, value_name = "HEX")]
+        digest: String,
+        /// Write it to FILE instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Submit approvals for a held request; prints the request's result when accepted.
+    Submit {
+        #[command(flatten)]
+        vault: VaultArg,
+        #[command(flatten)]
+        password: PasswordArg,
+        /// The approval digest.
+        #[arg(long, value_name = "HEX")]
+        digest: String,
+        /// Approval files written by `custodian approve`.
+        #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+        approvals: Vec<PathBuf>,
+        /// For a held export or backup: print the secret even though stdout is not a terminal.
+        #[arg(long)]
+        force: bool,
+        /// For a held SLIP-0039 backup made with a passphrase: read it from the first line of
+        /// FILE.
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Drop a held request.
+    Cancel {
+        #[command(flatten)]
+        vault: VaultArg,
+        #[command(flatten)]
+        password: PasswordArg,
+        /// The approval digest.
+        #[arg(long, value_name = "HEX")]
+        digest: String,
+    },
+}
+
+/// `custodian approve`.
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The approver key file (made by `custodian approver-key new`).
+    #[arg(long, value_name = "KEYFILE")]
+    pub key: PathBuf,
+    /// Read the approver key's password from the first line of FILE instead of asking.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// The Solana account of the key file that approves [default: its first one].
+    #[arg(long)]
+    pub address: Option<String>,
+    /// The approval request (written by `sign`, `policy propose` or `approvals show`).
+    pub request: PathBuf,
+    /// Write the approval to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Refuse unless the request comes from the vault with this audit public key (64 hex
+    /// digits, from `custodian audit export`), kept by the approver.
+    #[arg(long, value_name = "HEX")]
+    pub vault_key: Option<String>,
+    /// Do not ask for confirmation (the request is still shown on stderr).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `custodian approver-key`.
+#[derive(Debug, Args)]
+pub struct ApproverKeyArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub what: ApproverKeyCommand,
+}
+
+/// The `approver-key` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ApproverKeyCommand {
+    /// Create a new approver key file and print the public key to put in a policy.
+    New {
+        /// The key file to create (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Read the new password from the first line of FILE instead of asking twice.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        #[command(flatten)]
+        kdf: KdfArgs,
+    },
+    /// Print the public key of an approver key file.
+    Show {
+        /// The key file.
+        #[arg(long, value_name = "KEYFILE")]
+        key: PathBuf,
+        /// Read its password from the first line of FILE instead of asking.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+}
+
+/// `custodian audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub what: AuditCommand,
+}
+
+/// The `audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Export the vault's audit log as JSON Lines, with the public key to verify it.
+    Export {
+        #[command(flatten)]
+        vault: VaultArg,
+        #[command(flatten)]
+        password: PasswordArg,
+        /// Write the log to FILE (must not exist) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Verify an exported log (no vault needed); names the first bad line.
+    Verify {
+        /// The exported JSON Lines file.
+        file: PathBuf,
+        /// The vault's audit public key (64 hex digits), from a copy you trust.
+        #[arg(long, value_name = "HEX")]
+        public_key: String,
+    },
+}
+
+/// `custodian backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub what: BackupCommand,
+}
+
+/// One SLIP-0039 group, `MofN`: M of its N shares recover it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupSpec {
+    /// Shares needed.
+    pub threshold: u8,
+    /// Shares made.
+    pub count: u8,
+}
+
+fn parse_group(text: &str) -> Result<GroupSpec, String> {
+    let bad = || format!("`{text}` is not of the form MofN, e.g. 2of3");
+    let (m, n) = text.split_once("of").ok_or_else(bad)?;
+    Ok(GroupSpec {
+        threshold: m.parse().map_err(|_| bad())?,
+        count: n.parse().map_err(|_| bad())?,
+    })
+}
+
+/// The `backup` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Split the recovery phrase into SLIP-0039 shares and print them.
+    Shares {
+        #[command(flatten)]
+        vault: VaultArg,
+        #[command(flatten)]
+        password: PasswordArg,
+        /// Groups needed to recover.
+        #[arg(long, value_name = "N")]
+        group_threshold: u8,
+        /// A group, MofN (M of its N shares recover it); repeat for more groups.
+        #[arg(long, value_name = "MofN", value_parser = parse_group, required = true)]
+        group: Vec<GroupSpec>,
+        /// Protect the shares with the SLIP-0039 passphrase in the first line of FILE.
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        /// Protect the shares with a SLIP-0039 passphrase typed twice on the terminal.
+        #[arg(long, conflicts_with = "passphrase_file")]
+        ask_passphrase: bool,
+        /// Set the extendable-backup flag.
+        #[arg(long)]
+        extendable: bool,
+        /// PBKDF2 cost exponent, 0 to 8 [default: 1].
+        #[arg(long, value_name = "E")]
+        iteration_exponent: Option<u8>,
+        /// Print the shares even though stdout is not a terminal.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Create a new vault from SLIP-0039 shares.
+    Recover {
+        #[command(flatten)]
+        vault: VaultArg,
+        /// Read the new vault password from the first line of FILE instead of asking twice.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// The shares, one per line (blank lines and lines starting with # are skipped);
+        /// without it they are asked for on the terminal.
+        #[arg(long, value_name = "FILE")]
+        shares_file: Option<PathBuf>,
+        /// The SLIP-0039 passphrase the shares were made with (first line of FILE).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        /// Ask for the SLIP-0039 passphrase on the terminal.
+        #[arg(long, conflicts_with = "passphrase_file")]
+        ask_passphrase: bool,
+        /// The wallet's BIP-39 passphrase, if it had one (first line of FILE).
+        #[arg(long, value_name = "FILE")]
+        bip39_passphrase_file: Option<PathBuf>,
+        /// Ask for the wallet's BIP-39 passphrase on the terminal.
+        #[arg(long, conflicts_with = "bip39_passphrase_file")]
+        ask_bip39_passphrase: bool,
+        #[command(flatten)]
+        kdf: KdfArgs,
+        /// Replace an existing vault at --vault (atomically).
+        #[arg(long)]
+        force: bool,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::Cli;
@@ -332,5 +648,20 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn groups() {
+        use super::{parse_group, GroupSpec};
+        assert_eq!(
+            parse_group("2of3"),
+            Ok(GroupSpec {
+                threshold: 2,
+                count: 3
+            })
+        );
+        assert!(parse_group("2-3").is_err());
+        assert!(parse_group("of3").is_err());
+        assert!(parse_group("2of300").is_err());
     }
 }

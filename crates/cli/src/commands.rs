@@ -17,6 +17,7 @@ use crate::password::{self, Password};
 use crate::rpc;
 use crate::session::Session;
 use crate::store::create_new_private;
+use crate::{approver, audit, backup, custody};
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -35,6 +36,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             &mut std::io::stdin().lock(),
             &mut std::io::stdout().lock(),
         ),
+        Command::Policy(a) => custody::policy(a, json),
+        Command::Approvals(a) => custody::approvals(a, json),
+        Command::Approve(a) => approver::approve(a, json),
+        Command::ApproverKey(a) => approver::approver_key(a, json),
+        Command::Audit(a) => audit::run(a, json),
+        Command::Backup(a) => backup::run(a, json),
     }
 }
 
@@ -179,11 +186,22 @@ fn sign(a: SignArgs, json: bool) -> Result<(), CliError> {
             json!([{ "chainId": chain_id }]),
         )?;
     }
-    let result = session.call(method, params)?;
+    let result = match session.call(method, params) {
+        Err(CliError::Request(e)) if e.kind() == Some("ApprovalRequired") => {
+            return custody::held(e, a.request_out.as_deref(), &vault, json);
+        }
+        other => other?,
+    };
     if json {
         return print_json(&result);
     }
-    let text = match &result {
+    print_signed(&result)
+}
+
+/// A signing result as text: a signature or raw transaction (a string), or a Solana
+/// `signedTransaction`.
+pub(crate) fn print_signed(result: &Value) -> Result<(), CliError> {
+    let text = match result {
         Value::String(s) => s.as_str(),
         other => other
             .get("signedTransaction")
@@ -273,7 +291,12 @@ fn export(a: ExportArgs, json: bool) -> Result<(), CliError> {
     )?;
     // The protocol asks for the password again on every export; the CLI asked once for both.
     params.insert("password".into(), take(&mut pw));
-    let mut result = session.call("wallet_export", Value::Object(params))?;
+    let mut result = match session.call("wallet_export", Value::Object(params)) {
+        Err(CliError::Request(e)) if e.kind() == Some("ApprovalRequired") => {
+            return custody::held(e, None, &vault, json);
+        }
+        other => other?,
+    };
     let shown = match out {
         Some(out) => write_keystore(&out, &result, json),
         None if json => print_json(&result),
@@ -283,7 +306,7 @@ fn export(a: ExportArgs, json: bool) -> Result<(), CliError> {
     shown
 }
 
-fn show_secret(result: &Value) -> Result<(), CliError> {
+pub(crate) fn show_secret(result: &Value) -> Result<(), CliError> {
     let mut text = Zeroizing::new(String::new());
     for key in ["mnemonic", "passphrase", "privateKey", "secretKeyBase58"] {
         if let Some(value) = result.get(key).and_then(Value::as_str) {
@@ -308,7 +331,7 @@ fn write_keystore(out: &Path, result: &Value, json: bool) -> Result<(), CliError
 }
 
 /// A session over an existing vault, unlocked with a password from `file` or the terminal.
-fn unlocked(path: &Path, file: Option<&Path>) -> Result<Session, CliError> {
+pub(crate) fn unlocked(path: &Path, file: Option<&Path>) -> Result<Session, CliError> {
     let mut session = Session::open_existing(path, true)?;
     let mut password = password::read(file, "Vault password: ")?;
     session.call("wallet_unlock", json!({ "password": take(&mut password) }))?;
@@ -316,7 +339,7 @@ fn unlocked(path: &Path, file: Option<&Path>) -> Result<Session, CliError> {
 }
 
 /// A session for creating a vault at `path`, which must not hold one yet.
-fn new_vault_session(path: &Path) -> Result<Session, CliError> {
+pub(crate) fn new_vault_session(path: &Path) -> Result<Session, CliError> {
     let session = Session::open(path, true)?;
     if session.has_vault() {
         return Err(CliError::VaultExists(path.to_path_buf()));
@@ -334,12 +357,12 @@ fn required_vault(vault: Option<PathBuf>, command: &str) -> Result<PathBuf, CliE
 
 /// Moves the password's text into a JSON string; the core deserializes that same buffer into
 /// its zeroizing secret type, so no unwiped copy is left behind.
-fn take(password: &mut Password) -> Value {
+pub(crate) fn take(password: &mut Password) -> Value {
     Value::String(std::mem::take(&mut **password))
 }
 
 /// A file holding a secret (a recovery phrase), read into a buffer that is wiped on drop.
-fn read_secret_text(path: &Path) -> Result<Password, CliError> {
+pub(crate) fn read_secret_text(path: &Path) -> Result<Password, CliError> {
     let bytes = Zeroizing::new(std::fs::read(path).map_err(CliError::file("read", path))?);
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| CliError::BadInput(format!("{} is not UTF-8 text", path.display())))?;
@@ -347,7 +370,7 @@ fn read_secret_text(path: &Path) -> Result<Password, CliError> {
 }
 
 /// The `kdf` param, if any cost option was given; unset ones take the core's defaults.
-fn kdf_param(k: &KdfArgs) -> Option<Value> {
+pub(crate) fn kdf_param(k: &KdfArgs) -> Option<Value> {
     if k.kdf_memory_kib.is_none() && k.kdf_iterations.is_none() && k.kdf_parallelism.is_none() {
         return None;
     }

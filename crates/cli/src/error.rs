@@ -12,6 +12,15 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 /// Exit code: the command line itself was wrong.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code: the request is held until a quorum of approvers approves it (`ApprovalRequired`).
+pub const EXIT_HELD: u8 = 3;
+/// Exit code: the vault's policy refused the request (`PolicyDenied`).
+pub const EXIT_DENIED: u8 = 4;
+/// Exit code: submitted approvals were not accepted (too few, a repeated or foreign approver,
+/// a bad signature, expired, used, stale or unknown).
+pub const EXIT_APPROVAL_REFUSED: u8 = 5;
+/// Exit code: the operator answered "no" at a confirmation prompt.
+pub const EXIT_DECLINED: u8 = 6;
 
 /// A failed command.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +48,17 @@ pub enum CliError {
     /// A password prompt needed a terminal and there is none.
     #[error("no terminal to ask for the password on ({0}); use --password-file FILE")]
     NoTerminal(io::Error),
+    /// Shares were to be typed on a terminal and there is none.
+    #[error("no terminal to ask for the shares on ({0}); use --shares-file FILE")]
+    NoTerminalForShares(io::Error),
+    /// A confirmation needed a terminal and there is none.
+    #[error(
+        "no terminal to ask for confirmation on ({0}); read what is shown above and pass --yes"
+    )]
+    NoTerminalToConfirm(io::Error),
+    /// The operator answered "no" when asked to confirm.
+    #[error("not approved: nothing was signed")]
+    Declined,
     /// The two entries of a new password differ.
     #[error("the two passwords do not match")]
     PasswordMismatch,
@@ -64,7 +84,10 @@ impl CliError {
             Self::File { .. } => "Io".to_owned(),
             Self::NoVault(_) => "NoVault".to_owned(),
             Self::VaultExists(_) => "VaultExists".to_owned(),
-            Self::NoTerminal(_) => "NoTerminal".to_owned(),
+            Self::NoTerminal(_) | Self::NoTerminalToConfirm(_) | Self::NoTerminalForShares(_) => {
+                "NoTerminal".to_owned()
+            }
+            Self::Declined => "Declined".to_owned(),
             Self::PasswordMismatch => "PasswordMismatch".to_owned(),
             Self::BadInput(_) => "InvalidInput".to_owned(),
             Self::Usage(_) => "Usage".to_owned(),
@@ -76,6 +99,20 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Usage(_) => EXIT_USAGE,
+            Self::Declined => EXIT_DECLINED,
+            Self::Request(e) => match e.kind() {
+                Some("ApprovalRequired") => EXIT_HELD,
+                Some("PolicyDenied") => EXIT_DENIED,
+                Some(
+                    "ApprovalInsufficient"
+                    | "ApprovalInvalid"
+                    | "ApprovalUsed"
+                    | "ApprovalExpired"
+                    | "ApprovalStale"
+                    | "ApprovalUnknown",
+                ) => EXIT_APPROVAL_REFUSED,
+                _ => EXIT_FAILED,
+            },
             _ => EXIT_FAILED,
         }
     }

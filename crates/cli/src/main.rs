@@ -6,12 +6,17 @@
 //! See docs/cli.md.
 #![forbid(unsafe_code)]
 
+mod approver;
+mod audit;
+mod backup;
 mod cli;
 mod commands;
+mod custody;
 mod error;
 mod output;
 mod password;
 mod progress;
+mod request_file;
 mod rpc;
 mod session;
 mod store;

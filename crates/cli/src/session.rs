@@ -44,6 +44,19 @@ impl Session {
         })
     }
 
+    /// A new, empty wallet that will replace the vault at `path` (if any) with its first save,
+    /// atomically, as long as no other process changes the file first.
+    pub fn replacing(path: &Path, progress: bool) -> Result<Self, CliError> {
+        let file = VaultFile::new(path);
+        let on_disk = file.read().map_err(CliError::file("read", path))?;
+        Ok(Self {
+            wallet: Wallet::new(),
+            file,
+            on_disk,
+            progress,
+        })
+    }
+
     /// Opens the vault at `path`, which must exist.
     pub fn open_existing(path: &Path, progress: bool) -> Result<Self, CliError> {
         let session = Self::open(path, progress)?;
@@ -132,14 +145,36 @@ impl Session {
     /// The Argon2 cost a request is about to pay, if it derives a key.
     fn kdf_label(&self, req: &RpcRequest) -> Option<String> {
         let kdf = match req.method.as_str() {
-            "wallet_create" | "wallet_import" => requested_kdf(&req.params),
-            "wallet_unlock" | "wallet_export" | "wallet_changePassword" => {
+            "wallet_create" | "wallet_import" | "wallet_recoverFromShares" => {
+                requested_kdf(&req.params)
+            }
+            "wallet_unlock" | "wallet_export" | "wallet_changePassword" | "wallet_backupShares" => {
                 peek(self.on_disk.as_deref()?).ok()?.kdf
             }
             _ => return None,
         };
         Some(progress::kdf_label(&kdf))
     }
+}
+
+/// Answers a request that needs no vault (`wallet_checkPolicy`, `wallet_auditVerify`,
+/// `wallet_previewRequest`) with a new, empty wallet; nothing is stored.
+pub fn stateless(method: &str, params: Value) -> Result<Value, CliError> {
+    let mut rng = OsRng;
+    let mut env = Env {
+        rng: &mut rng,
+        now_ms: now_ms(),
+        origin: None,
+    };
+    let req = RpcRequest {
+        id: None,
+        jsonrpc: None,
+        method: method.to_owned(),
+        params,
+    };
+    Wallet::new()
+        .handle(req, &mut env)
+        .map_err(CliError::Request)
 }
 
 /// The `kdf` of a create or import request as the core will apply it (its default if absent).
@@ -161,7 +196,7 @@ fn requested_kdf(params: &Value) -> KdfParams {
 }
 
 /// Unix time in milliseconds (0 if the clock is before 1970, which only delays auto-lock).
-fn now_ms() -> u64 {
+pub fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
