@@ -74,8 +74,10 @@ const EXCEPTIONS = new Map([
 const VIEM_ONLY = new Map([
   ['uint256 ""', 'viem reads an empty string as 0'],
   ['uint256 true', 'viem reads true as 1'],
+  ['uint256 [1]', 'viem reads a one-item list as its item (BigInt([1]) is 1n)'],
   ['uint256 9007199254740992', 'a JSON number beyond 2^53 - 1 may already be rounded (ethers refuses it)'],
   ['uint256 1e+21', 'the same, written with an exponent'],
+  ['int256 -9007199254740992', 'the same, negative'],
   ['bytes "1234"', 'viem drops the first two characters and signs 0x34'],
   ['bytes "0x123"', 'viem pads odd hex to 0x0123'],
   ['bytes "hello"', 'not hex'],
@@ -131,8 +133,9 @@ test('typed data value forms: ethers\' forms signed as ethers signs them, forms 
       assert.deepEqual([custodian.error.code, custodian.error.data?.kind], [-32602, 'InvalidTypedData'], name);
       // The message names where and what, never the value itself.
       assert.match(custodian.error.message, new RegExp(`\`message\\.v\` \\(${type}\\)`), `${name}: ${custodian.error.message}`);
-      if (typeof value === 'string' && value.trim().length > 3) {
-        assert.ok(!custodian.error.message.includes(value), `${name}: the value is echoed: ${custodian.error.message}`);
+      if (typeof value === 'string') {
+        assert.ok(!custodian.error.message.includes(JSON.stringify(value)), `${name}: the value is echoed: ${custodian.error.message}`);
+        if (value.trim().length >= 8) assert.ok(!custodian.error.message.includes(value.trim()), `${name}: the value is echoed`);
       }
       if (ethers.ok) {
         exceptionsSeen.add(name);
@@ -151,10 +154,10 @@ test('typed data value forms: ethers\' forms signed as ethers signs them, forms 
   assert.deepEqual([...viemOnlySeen].sort(), [...VIEM_ONLY.keys()].sort());
   const total = FORMS.reduce((n, [, values]) => n + values.length, 0);
   assert.equal(Object.values(tally).reduce((a, b) => a + b, 0), total);
-  assert.equal(total, 142);
+  assert.equal(total, 130);
   t.diagnostic(JSON.stringify(tally));
   // Both kinds of outcome were exercised in bulk, not just a handful.
-  assert.ok(tally.both >= 30 && tally.neither >= 30 && tally.ethersOnly >= 10, JSON.stringify(tally));
+  assert.ok(tally.both >= 30 && tally.neither >= 30 && tally.ethersOnly >= 9, JSON.stringify(tally));
 });
 
 test('what ethers signs for the bool "false", and why it is refused', () => {

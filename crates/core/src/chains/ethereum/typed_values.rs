@@ -304,20 +304,14 @@ fn integer_text(text: &str) -> Result<(bool, U256), &'static str> {
 fn is_js_whitespace(c: char) -> bool {
     matches!(
         c,
-        '\t' | '\n'
-            | '\u{b}'
-            | '\u{c}'
-            | '\r'
-            | ' '
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202f}'
-            | '\u{205f}'
-            | '\u{3000}'
-            | '\u{feff}'
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
     )
 }
 
@@ -421,7 +415,11 @@ mod tests {
             format!("0x{}", CHECKSUMMED[2..].to_uppercase()),
             CHECKSUMMED[2..].to_owned(),
         ] {
-            assert_eq!(read("address", json!(text)), Ok(json!(CHECKSUMMED)), "{text}");
+            assert_eq!(
+                read("address", json!(text)),
+                Ok(json!(CHECKSUMMED)),
+                "{text}"
+            );
         }
         refused(
             "address",
@@ -462,7 +460,11 @@ mod tests {
             ("uint256", json!("+1"), "1"),
             ("uint256", json!("-0"), "0"),
             ("uint256", json!(1000.0), "1000"),
-            ("uint256", json!(9_007_199_254_740_991u64), "9007199254740991"),
+            (
+                "uint256",
+                json!(9_007_199_254_740_991u64),
+                "9007199254740991",
+            ),
             ("int256", json!(-1), "-1"),
             ("int256", json!("-1"), "-1"),
             ("int256", json!(" -1 "), "-1"),
