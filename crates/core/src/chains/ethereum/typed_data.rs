@@ -1,9 +1,10 @@
 //! `eth_signTypedData_v4`: EIP-712 typed structured data.
 //!
 //! The digest is `keccak256(0x19 0x01 || hashStruct(EIP712Domain, domain) || hashStruct(primaryType, message))`
-//! (<https://eips.ethereum.org/EIPS/eip-712>). Type resolution, value coercion (with `uintN`
-//! and `intN` range checks, exact `bytesN` lengths, fixed-array lengths) and `encodeData` are
-//! alloy-dyn-abi's; this module parses the request, hashes the domain and enforces the rules
+//! (<https://eips.ethereum.org/EIPS/eip-712>). Type resolution and `encodeData` are
+//! alloy-dyn-abi's. Values are not left to alloy's coercion: `typed_values` reads each one
+//! strictly against its type (ethers v6's forms, with a path in every refusal) and hands alloy
+//! a canonical form. This module parses the request, hashes the domain and enforces the rules
 //! below, which are written up in `docs/ethereum.md`:
 //!
 //! - The domain is hashed with the `EIP712Domain` type the request gives in `types`, as

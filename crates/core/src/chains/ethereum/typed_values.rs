@@ -228,7 +228,7 @@ fn hex_bytes(text: &str) -> Result<Vec<u8>, &'static str> {
 }
 
 /// An integer as (negative, magnitude): a JSON number within JavaScript's safe range, or a
-/// string ethers' `getBigInt` reads (see the module docs of `docs/ethereum.md`).
+/// string ethers' `getBigInt` reads ([`integer_text`]).
 fn integer(value: &Value) -> Result<(bool, U256), &'static str> {
     const NOT_AN_INTEGER: &str = "must be an integer: a JSON number or a string of digits";
     const UNSAFE: &str =
