@@ -213,6 +213,8 @@ export class CustodianSolanaWallet implements StandardWallet {
   #connected = false;
   /** Bumped by every refresh, so an older answer never overwrites a newer one. */
   #refreshes = 0;
+  /** The newest load in flight (or done), for callers that need its outcome. */
+  #loading: Promise<boolean> = Promise.resolve(false);
 
   constructor(client: WalletStandardClient, options: SolanaWalletOptions = {}) {
     if (typeof client?.request !== 'function' || typeof client.subscribe !== 'function') {
@@ -264,7 +266,7 @@ export class CustodianSolanaWallet implements StandardWallet {
   /** Re-reads the accounts, e.g. after the app added a Solana account; emits `change` if they differ. */
   async refresh(): Promise<readonly WalletAccount[]> {
     if (!this.#connected) return this.#accounts;
-    await this.#load(false);
+    await this.#loadSettled(false);
     return this.#accounts;
   }
 
@@ -281,7 +283,7 @@ export class CustodianSolanaWallet implements StandardWallet {
   async #connect(silent: boolean): Promise<{ readonly accounts: readonly WalletAccount[] }> {
     // Silent: the dapp restores an earlier session without prompting; a locked wallet then
     // simply has no accounts to offer instead of failing.
-    const loaded = await this.#load(!silent);
+    const loaded = await this.#loadSettled(!silent);
     if (loaded || !silent) this.#connected = true;
     return { accounts: this.#accounts };
   }
@@ -304,10 +306,32 @@ export class CustodianSolanaWallet implements StandardWallet {
   }
 
   /**
+   * `#load`, then also waits for any load started meanwhile (an `accountsChanged` arriving
+   * during the request): that newer answer is the one kept, so only after it are
+   * `#accounts` current. Returns this load's outcome.
+   */
+  async #loadSettled(strict: boolean): Promise<boolean> {
+    const mine = this.#load(strict);
+    const loaded = await mine;
+    for (let newest = this.#loading; newest !== mine; newest = this.#loading) {
+      const waited = newest;
+      await waited.catch(() => false);
+      if (this.#loading === waited) break;
+    }
+    return loaded;
+  }
+
+  /**
    * Loads the Solana accounts. A locked wallet has none; with `strict` its refusal (4100
    * Locked) is passed on instead. Returns whether the wallet answered with its accounts.
    */
-  async #load(strict: boolean): Promise<boolean> {
+  #load(strict: boolean): Promise<boolean> {
+    const loading = this.#fetchAccounts(strict);
+    this.#loading = loading;
+    return loading;
+  }
+
+  async #fetchAccounts(strict: boolean): Promise<boolean> {
     this.#refreshes += 1;
     const mine = this.#refreshes;
     let listed: unknown;
@@ -457,7 +481,7 @@ export class CustodianSolanaWallet implements StandardWallet {
       })) as { account?: { address?: unknown }; signedMessage?: unknown; signature?: unknown };
       // Signing in connects: the account is then one of the wallet's accounts.
       this.#connected = true;
-      await this.#load(false);
+      await this.#loadSettled(false);
       const address = result?.account?.address;
       const account = this.#accounts.find((a) => a.address === address);
       if (account === undefined) throw new InvalidParamsError('the signed-in account is not a Solana account of this wallet');

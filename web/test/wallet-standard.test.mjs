@@ -264,7 +264,7 @@ test('accounts follow the vault: lock empties them, unlock restores them, discon
   assert.equal(changes.length, 4);
 });
 
-test('several Solana accounts: refresh() sees a new one; signing for two accounts at once', async () => {
+test('several Solana accounts: a new one and a rename reach the dapp as change events; refresh() agrees; signing for two accounts at once', async () => {
   const client = newClient('hd');
   await client.request({
     method: 'wallet_import',
@@ -273,10 +273,20 @@ test('several Solana accounts: refresh() sees a new one; signing for two account
   const wallet = new CustodianSolanaWallet(client, { origin: ORIGIN });
   const { accounts } = await wallet.features['standard:connect'].connect();
   assert.equal(accounts.length, 1, 'the import derives one Solana account');
+  const changes = recordChanges(wallet);
   await client.request({ method: 'wallet_addAccount', params: { chain: 'solana' } });
+  // refresh() right away: the core's accountsChanged for the new account starts a load of its
+  // own while refresh() waits; refresh() must still answer with the new list.
   const both = await wallet.refresh();
   assert.equal(both.length, 2);
   assert.equal(both[0], accounts[0]);
+  // The change reached the dapp once, by itself.
+  assert.deepEqual(changes.map((c) => c.accounts.length), [2]);
+  // Renaming a Solana account changes its label, so the dapp gets a new account object.
+  await client.request({ method: 'wallet_renameAccount', params: { address: both[1].address, label: 'Savings' } });
+  await waitFor(() => changes.length === 2);
+  assert.equal(changes[1].accounts[1].label, 'Savings');
+  assert.equal(changes[1].accounts[0], both[0]);
   const message = new TextEncoder().encode('two keys');
   const outputs = await wallet.features['solana:signMessage'].signMessage(...both.map((account) => ({ account, message })));
   outputs.forEach((out, i) => assert.equal(ed25519.verify(out.signature, message, both[i].publicKey), true));

@@ -186,10 +186,10 @@ impl Wallet {
             k.accounts.push(account);
             Ok(view.into_iter().next().unwrap_or(Value::Null))
         })?;
-        if chain == Chain::Ethereum {
-            let eth = self.eth_addresses(env.now_ms);
-            self.emit("accountsChanged", json!(eth));
-        }
+        // Emitted for a Solana account too, though `eth_accounts` did not change: it is the
+        // one event a host forwards for account changes, and the Wallet Standard wallet
+        // re-reads its Solana accounts on it (docs/protocol.md "Events").
+        self.emit_accounts_changed(env.now_ms);
         Ok(view)
     }
 
@@ -199,7 +199,7 @@ impl Wallet {
         env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
         check_label(&p.label)?;
-        self.update(env, |k| {
+        let renamed = self.update(env, |k| {
             let account = k
                 .accounts
                 .iter_mut()
@@ -215,8 +215,13 @@ impl Wallet {
                     )
                 })?;
             account.label = p.label;
-            Ok(Value::Null)
-        })
+            Ok(account.chain)
+        })?;
+        // A Solana account's label is part of what Wallet Standard dapps see.
+        if renamed == Chain::Solana {
+            self.emit_accounts_changed(env.now_ms);
+        }
+        Ok(Value::Null)
     }
 
     pub(crate) fn list_accounts(&mut self, now_ms: u64) -> Result<Value, ApiError> {
@@ -235,6 +240,12 @@ impl Wallet {
                 .collect(),
             Err(_) => Vec::new(),
         }
+    }
+
+    /// `accountsChanged` with `eth_accounts` as its data (EIP-1193), for a change of any account.
+    pub(crate) fn emit_accounts_changed(&mut self, now_ms: u64) {
+        let eth = self.eth_addresses(now_ms);
+        self.emit("accountsChanged", json!(eth));
     }
 
     pub(crate) fn eth_accounts(&mut self, now_ms: u64) -> Value {

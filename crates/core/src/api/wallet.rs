@@ -112,7 +112,10 @@ impl Wallet {
         req: RpcRequest,
         env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
+        let was_unlocked = self.is_unlocked();
+        let events_before = self.events.len();
         let result = Request::decode(req).and_then(|request| self.dispatch(request, env));
+        self.announce_self_lock(was_unlocked, events_before);
         // Dead frames of the work just done hold copies of keys, nonces and KDF output.
         crate::secret::wipe_stack();
         result
@@ -225,6 +228,27 @@ impl Wallet {
             let _ = self.record_event(env, "vault.locked", json!({}));
         }
         self.lock();
+    }
+
+    fn is_unlocked(&self) -> bool {
+        self.vault.as_ref().is_some_and(|v| !v.is_locked())
+    }
+
+    /// A vault that locked itself during a request (idle timeout, a failed save) emits the
+    /// same `accountsChanged: []` as `wallet_lock`, so providers and the Wallet Standard
+    /// wallet stop offering accounts that can no longer sign.
+    fn announce_self_lock(&mut self, was_unlocked: bool, events_before: usize) {
+        if !was_unlocked || self.is_unlocked() {
+            return;
+        }
+        self.keys.clear();
+        let announced = self
+            .events
+            .get(events_before..)
+            .is_some_and(|new| new.iter().any(|e| e.event == "accountsChanged"));
+        if !announced {
+            self.emit("accountsChanged", json!([]));
+        }
     }
 
     pub(crate) fn lock(&mut self) {

@@ -30,6 +30,7 @@ mod abi;
 mod chain;
 mod preview_tx;
 mod preview_typed;
+mod typed_values;
 mod units;
 
 pub use address::{address_of, parse_address, to_checksum, AddressError};

@@ -1,9 +1,10 @@
 //! `eth_signTypedData_v4`: EIP-712 typed structured data.
 //!
 //! The digest is `keccak256(0x19 0x01 || hashStruct(EIP712Domain, domain) || hashStruct(primaryType, message))`
-//! (<https://eips.ethereum.org/EIPS/eip-712>). Type resolution, value coercion (with `uintN`
-//! and `intN` range checks, exact `bytesN` lengths, fixed-array lengths) and `encodeData` are
-//! alloy-dyn-abi's; this module parses the request, hashes the domain and enforces the rules
+//! (<https://eips.ethereum.org/EIPS/eip-712>). Type resolution and `encodeData` are
+//! alloy-dyn-abi's. Values are not left to alloy's coercion: `typed_values` reads each one
+//! strictly against its type (ethers v6's forms, with a path in every refusal) and hands alloy
+//! a canonical form. This module parses the request, hashes the domain and enforces the rules
 //! below, which are written up in `docs/ethereum.md`:
 //!
 //! - The domain is hashed with the `EIP712Domain` type the request gives in `types`, as
@@ -14,6 +15,7 @@
 //! - `primaryType: "EIP712Domain"` signs `keccak256(0x1901 || domainSeparator)`, as eth-sig-util.
 
 use super::fields;
+use super::typed_values;
 use crate::keys::secp256k1::Secp256k1PrivateKey;
 use alloy_dyn_abi::DynSolValue;
 use alloy_dyn_abi::{Eip712Domain, Resolver, TypedData};
@@ -163,6 +165,14 @@ impl TypedDataRequest {
                 )));
             }
         }
+        // Values are read strictly and rewritten in canonical form, so alloy's looser coercion
+        // never decides what a value means (typed_values.rs).
+        let domain = canonical_domain(type_map, &domain)?;
+        let message = if primary_type == "EIP712Domain" {
+            message
+        } else {
+            typed_values::canonical(type_map, &primary_type, &message, "message")?
+        };
         let request = Self {
             resolver,
             primary_type,
@@ -179,12 +189,13 @@ impl TypedDataRequest {
         &self.primary_type
     }
 
-    /// The domain object as the request gave it.
+    /// The domain object, its values in canonical form (integers as decimal strings, addresses
+    /// checksummed, bytes lower-case hex); keys outside its type as the request gave them.
     pub fn domain(&self) -> &Map<String, Value> {
         &self.domain
     }
 
-    /// The message object as the request gave it.
+    /// The message object, its values in canonical form as for [`Self::domain`].
     pub fn message(&self) -> &Value {
         &self.message
     }
@@ -316,6 +327,46 @@ fn expanded_size<'a>(
     stack.pop();
     memo.insert(name, total);
     Ok(total)
+}
+
+/// The domain with its values read strictly (typed_values.rs) by the request's `EIP712Domain`
+/// type, or by the canonical types of the keys it has. A `chainId` that cannot be read is
+/// reported as such.
+fn canonical_domain(
+    types: &Map<String, Value>,
+    domain: &Map<String, Value>,
+) -> Result<Map<String, Value>, TypedDataError> {
+    let declared = types.get("EIP712Domain").and_then(Value::as_array);
+    let derived;
+    let types = if declared.is_some() {
+        types
+    } else {
+        let fields: Vec<Value> = DOMAIN_FIELDS
+            .iter()
+            .filter(|(name, _)| fields::get(domain, name).is_some())
+            .map(|(name, ty)| serde_json::json!({"name": name, "type": ty}))
+            .collect();
+        derived = Map::from_iter([("EIP712Domain".to_owned(), Value::Array(fields))]);
+        &derived
+    };
+    let mut domain = domain.clone();
+    if let Some(id) = fields::get(&domain, "chainId") {
+        let ty = declared
+            .and_then(|fields| {
+                fields
+                    .iter()
+                    .find(|f| f.get("name").and_then(Value::as_str) == Some("chainId"))
+            })
+            .and_then(|f| f.get("type").and_then(Value::as_str))
+            .unwrap_or("uint256");
+        let id = typed_values::canonical(types, ty, id, "domain.chainId")
+            .map_err(|_| TypedDataError::InvalidChainId)?;
+        domain.insert("chainId".to_owned(), id);
+    }
+    match typed_values::canonical(types, "EIP712Domain", &Value::Object(domain), "domain")? {
+        Value::Object(domain) => Ok(domain),
+        _ => Err(TypedDataError::Json("domain must be an object".into())),
+    }
 }
 
 /// `EIP712Domain(...)` built from the keys the domain has, in the canonical order.
