@@ -269,7 +269,12 @@ impl Wallet {
             Err(e) if silent => Err(e),
             // Locked, no vault yet, or not connected: the user answers in the wallet.
             Err(_) => {
-                let params = Value::Array(Vec::new());
+                // The shape the method takes, so the listing reads like the site's request.
+                let params = if method == "wallet_connect" {
+                    json!({})
+                } else {
+                    json!([])
+                };
                 self.hold_for_user(
                     origin,
                     ConsentKind::Connect,
@@ -759,8 +764,8 @@ fn request_unknown() -> ApiError {
     )
 }
 
-/// The origin is not a serialized web origin (`docs/sites.md` §Origins).
-pub(crate) fn invalid_origin() -> ApiError {
+/// -32602 `InvalidOrigin`: the origin is not a serialized web origin (`docs/sites.md` §Origins).
+pub fn invalid_origin() -> ApiError {
     ApiError::new(
         INVALID_PARAMS,
         "InvalidOrigin",
