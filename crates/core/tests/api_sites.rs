@@ -1145,6 +1145,21 @@ fn a_connect_held_while_locked_waits_for_the_unlock() {
     );
     h.owner("wallet_unlock", json!({"password": "pw"}));
     assert_eq!(h.approve(&id), Ok(json!([HARDHAT_0])));
+    // Held while locked, then an unlock and an idle auto-lock before the user answered: the
+    // lock drops it, even with no request between the unlock and the timeout.
+    h.owner("wallet_updateSettings", json!({"autoLockMinutes": 1}));
+    h.owner("wallet_lock", json!({}));
+    let stale = h.held(OTHER, "wallet_connect", json!({}), "connect");
+    h.owner("wallet_unlock", json!({"password": "pw"}));
+    h.now += 61_000;
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": stale}),
+        4100,
+        "RequestUnknown",
+    );
+    h.owner("wallet_unlock", json!({"password": "pw"}));
     // A connected site asking while locked is held too: it is answered after the unlock.
     h.owner("wallet_lock", json!({}));
     let id = h.held(SITE, "wallet_connect", json!({}), "connect");

@@ -87,7 +87,7 @@ pub(crate) struct HeldRequests {
     list: Vec<Held>,
     /// Whether the vault was unlocked when last looked at: an idle auto-lock is only seen on
     /// the next request, and that transition must drop what was held while unlocked.
-    unlocked_seen: bool,
+    pub(crate) unlocked_seen: bool,
 }
 
 impl HeldRequests {

@@ -122,6 +122,8 @@ impl Wallet {
             Some(origin) => self.site_request(req, origin, env),
             None => Request::decode(req).and_then(|request| self.dispatch(request, env)),
         };
+        // An unlock in this request counts as seen, so a later lock drops what is held then.
+        self.held.unlocked_seen = self.vault.as_ref().is_some_and(|v| !v.is_locked());
         // Dead frames of the work just done hold copies of keys, nonces and KDF output.
         crate::secret::wipe_stack();
         result
