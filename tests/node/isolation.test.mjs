@@ -162,8 +162,18 @@ async function fullSession() {
   assert.equal(Transaction.from(Buffer.from(signedTransaction, 'base64')).verifySignatures(), true);
   const all = await s.ok('solana_signAllTransactions', { address: sol, transactions: [solanaTransfer(sol), solanaTransfer(sol)] });
   assert.equal(all.signedTransactions.length, 2);
-  await s.ok('solana_signIn', { address: sol, input: { domain: 'dapp.example', statement: 'Sign in to the dapp' } },
-    { origin: 'https://dapp.example' });
+  // A site's sign-in (docs/sites.md): the site connects and asks; the user approves both in
+  // the wallet's own UI. The held requests and the approvals are recorded and scanned too.
+  const site = { origin: 'https://dapp.example' };
+  for (const [method, params] of [
+    ['wallet_connect', {}],
+    ['solana_signIn', { address: sol, input: { domain: 'dapp.example', statement: 'Sign in to the dapp' } }],
+  ]) {
+    const held = await s.send(method, params, site);
+    assert.equal(held.error?.data?.kind, 'ConsentRequired', `${method}: ${JSON.stringify(held)}`);
+    await s.ok('wallet_listRequests', {});
+    await s.ok('wallet_approveRequest', { requestId: held.error.data.requestId });
+  }
 
   // Chain switch, then a password change.
   await s.ok('wallet_switchEthereumChain', [{ chainId: '0x89' }]);
@@ -229,7 +239,8 @@ test('no response, error, event or save of a full session contains a secret', as
   }
   assert.ok(records.some((r) => r.label.endsWith('save')), 'no save was scanned');
   assert.ok(records.some((r) => r.label.endsWith('events')), 'no event was scanned');
-  assert.equal(methods.size, 25);
+  // 25 methods, plus the site flow's wallet_connect, wallet_listRequests and wallet_approveRequest.
+  assert.equal(methods.size, 28);
 });
 
 test('the exempt answers do hold the secrets (so the scan looks for the right things)', async () => {

@@ -1,7 +1,8 @@
 // solana_signIn (Sign-In With Solana) against the Wallet Standard's own reference code:
 // @solana/wallet-standard-util's createSignInMessageText writes the text a wallet must sign
 // and verifySignIn checks an output against its input. Random inputs, the requesting origin
-// passed as `request(args, origin)`; a sign-in for another domain is refused.
+// passed as `request(args, origin)` by a site the user connected and whose request the user
+// approves (docs/sites.md); a sign-in for another domain is refused before the user is asked.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { PublicKey } from '@solana/web3.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { createSignInMessageText, verifySignIn } from '@solana/wallet-standard-util';
 import { custodianWithKey, equalBytes, fromBase64, prng, rejection, testSeed } from './sol_helpers.mjs';
+import { requestAsSite } from './support.mjs';
 
 const CASES = 40;
 
@@ -63,7 +65,7 @@ test(`solana_signIn: ${CASES} random inputs give the reference message text and 
       params.address = address;
       tally.withAddressParam++;
     }
-    const out = await custodian.request({ method: 'solana_signIn', params }, origin);
+    const out = await requestAsSite(custodian, { method: 'solana_signIn', params }, origin);
 
     const expectedText = createSignInMessageText({ ...input, domain: input.domain ?? authority, address });
     const signedMessage = fromBase64(out.signedMessage);
@@ -99,7 +101,7 @@ test('solana_signIn refuses a domain that is not the requesting origin, and othe
     ['domain mismatch', { input: { domain: 'bank.example' } }, 'https://evil.example', /bank\.example.*evil\.example/],
     ['subdomain', { input: { domain: 'app.example' } }, 'https://app.example.evil.example', /comes from/],
     ['port mismatch', { input: { domain: 'app.example:8443' } }, 'https://app.example', /comes from/],
-    ['scheme-less origin', { input: {} }, 'null', /no domain/],
+    ['opaque origin', { input: {} }, 'null', /web origin/],
     ['address mismatch', { input: { domain: 'app.example', address: stranger } }, 'https://app.example', /not this wallet's/],
     ['forged line', { input: { domain: 'app.example', statement: 'hi\nURI: https://evil.example' } }, 'https://app.example', /line break/],
     ['bad timestamp', { input: { domain: 'app.example', issuedAt: 'yesterday' } }, 'https://app.example', /RFC 3339/],
@@ -107,7 +109,7 @@ test('solana_signIn refuses a domain that is not the requesting origin, and othe
   ];
   let refused = 0;
   for (const [what, params, origin, pattern] of refusals) {
-    const e = await rejection(custodian.request({ method: 'solana_signIn', params: { address, ...params } }, origin));
+    const e = await rejection(requestAsSite(custodian, { method: 'solana_signIn', params: { address, ...params } }, origin));
     assert.equal(e.code, -32602, `${what}: ${e.message}`);
     assert.match(e.message, pattern, what);
     refused++;
@@ -115,6 +117,6 @@ test('solana_signIn refuses a domain that is not the requesting origin, and othe
   assert.equal(refused, refusals.length);
 
   // The same domain with the origin's default port written out is the same site.
-  const out = await custodian.request({ method: 'solana_signIn', params: { input: { domain: 'app.example:443' } } }, 'https://app.example');
+  const out = await requestAsSite(custodian, { method: 'solana_signIn', params: { input: { domain: 'app.example:443' } } }, 'https://app.example');
   assert.match(new TextDecoder().decode(fromBase64(out.signedMessage)), /^app\.example:443 wants you to sign in/);
 });

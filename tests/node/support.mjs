@@ -168,3 +168,28 @@ export function fuzzSeed() {
   if (fromEnv !== undefined && fromEnv !== '') return Number.parseInt(fromEnv, 10) >>> 0;
   return (Date.now() ^ (Math.random() * 0x100000000)) >>> 0;
 }
+
+/**
+ * A site's request as the wallet host carries it out (docs/sites.md): the site at `origin`
+ * connects if it is not yet, and the user approves the connect and then the request in the
+ * wallet's own UI (no origin). Any answer other than 4100 `ConsentRequired` is the site's
+ * answer, as without consent. Without an origin, the wallet's own request.
+ */
+export async function requestAsSite(custodian, args, origin) {
+  if (origin === undefined) return custodian.request(args);
+  const visible = await custodian.request({ method: 'wallet_listAccounts', params: {} }, origin);
+  if (visible.length === 0) {
+    await approveIfHeld(custodian, custodian.request({ method: 'wallet_connect', params: {} }, origin));
+  }
+  return approveIfHeld(custodian, custodian.request(args, origin));
+}
+
+/** Awaits a site's request; if the core holds it for the user, approves it as the user. */
+async function approveIfHeld(custodian, pending) {
+  try {
+    return await pending;
+  } catch (error) {
+    if (error?.code !== 4100 || error?.data?.kind !== 'ConsentRequired') throw error;
+    return custodian.request({ method: 'wallet_approveRequest', params: { requestId: error.data.requestId } });
+  }
+}

@@ -60,6 +60,30 @@ async function importKey(client) {
   });
 }
 
+/**
+ * The wallet host's side of docs/sites.md, for a user who says yes: a site request the core
+ * holds for consent (4100 ConsentRequired) is approved from the wallet's own UI (no origin),
+ * and its answer is the site's answer.
+ */
+function consenting(client) {
+  return {
+    subscribe: (listener) => client.subscribe(listener),
+    async request(args, options) {
+      try {
+        return await client.request(args, options);
+      } catch (error) {
+        if (error?.code !== 4100 || error?.data?.kind !== 'ConsentRequired') throw error;
+        return client.request({ method: 'wallet_approveRequest', params: { requestId: error.data.requestId } });
+      }
+    },
+  };
+}
+
+/** The user connects ORIGIN in the wallet (the core shows a site only the accounts it granted). */
+async function connectSite(client) {
+  await consenting(client).request({ method: 'wallet_connect', params: {} }, { origin: ORIGIN });
+}
+
 function recordChanges(wallet) {
   const changes = [];
   wallet.features['standard:events'].on('change', (properties) => changes.push(properties));
@@ -134,15 +158,16 @@ test('the wallet object: chains, the six features, no signAndSendTransaction', (
 
 test('connect returns the Solana account; signMessage through the feature verifies with noble', async () => {
   const client = newClient('connect');
-  const wallet = new CustodianSolanaWallet(client, { origin: ORIGIN });
+  const wallet = new CustodianSolanaWallet(consenting(client), { origin: ORIGIN });
   const changes = recordChanges(wallet);
   const { connect } = wallet.features['standard:connect'];
 
-  // No vault yet: a silent connect offers nothing, a prompting one passes the refusal on.
+  // No vault yet: the core shows a site no accounts (docs/sites.md), silent or not.
   assert.deepEqual((await connect({ silent: true })).accounts, []);
-  await assert.rejects(connect(), (e) => e.code === 4100);
+  assert.deepEqual((await connect()).accounts, []);
 
   await importKey(client);
+  await connectSite(client);
   const { accounts } = await connect();
   assert.equal(accounts.length, 1);
   const [account] = accounts;
@@ -168,7 +193,8 @@ test('connect returns the Solana account; signMessage through the feature verifi
 test('signTransaction through the feature: one, and a batch signed all or nothing', async () => {
   const client = newClient('transactions');
   await importKey(client);
-  const wallet = new CustodianSolanaWallet(client, { origin: ORIGIN });
+  await connectSite(client);
+  const wallet = new CustodianSolanaWallet(consenting(client), { origin: ORIGIN });
   const [account] = (await wallet.features['standard:connect'].connect()).accounts;
   const me = new PublicKey(ADDRESS);
   const blockhash = new PublicKey(new Uint8Array(32).fill(7)).toBase58();
@@ -213,7 +239,8 @@ test('signTransaction through the feature: one, and a batch signed all or nothin
 test('signIn through the feature: the reference verifier accepts it, and it connects', async () => {
   const client = newClient('sign-in');
   await importKey(client);
-  const wallet = new CustodianSolanaWallet(client, { origin: ORIGIN });
+  await connectSite(client);
+  const wallet = new CustodianSolanaWallet(consenting(client), { origin: ORIGIN });
   const changes = recordChanges(wallet);
   const input = { statement: 'Sign in to the example app', uri: `${ORIGIN}/login`, version: '1', nonce: 'a1b2c3d4e5', chainId: 'mainnet' };
   const [output] = await wallet.features['solana:signIn'].signIn(input);
@@ -237,7 +264,8 @@ test('signIn through the feature: the reference verifier accepts it, and it conn
 test('accounts follow the vault: lock empties them, unlock restores them, disconnect drops them', async () => {
   const client = newClient('events');
   await importKey(client);
-  const wallet = new CustodianSolanaWallet(client, { origin: ORIGIN });
+  await connectSite(client);
+  const wallet = new CustodianSolanaWallet(consenting(client), { origin: ORIGIN });
   const changes = recordChanges(wallet);
   const [account] = (await wallet.features['standard:connect'].connect()).accounts;
 
@@ -270,11 +298,15 @@ test('several Solana accounts: a new one and a rename reach the dapp as change e
     method: 'wallet_import',
     params: { password: 'pw', mnemonic: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about', kdf: FLOOR_KDF },
   });
-  const wallet = new CustodianSolanaWallet(client, { origin: ORIGIN });
+  await connectSite(client);
+  const wallet = new CustodianSolanaWallet(consenting(client), { origin: ORIGIN });
   const { accounts } = await wallet.features['standard:connect'].connect();
   assert.equal(accounts.length, 1, 'the import derives one Solana account');
   const changes = recordChanges(wallet);
   await client.request({ method: 'wallet_addAccount', params: { chain: 'solana' } });
+  // A grant names its accounts: the user connects the site again to give it the new one.
+  await client.request({ method: 'wallet_revokeSite', params: { origin: ORIGIN } });
+  await connectSite(client);
   // refresh() right away: the core's accountsChanged for the new account starts a load of its
   // own while refresh() waits; refresh() must still answer with the new list.
   const both = await wallet.refresh();

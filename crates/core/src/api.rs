@@ -15,6 +15,7 @@ mod preview;
 mod preview_solana;
 pub mod request;
 mod signing;
+pub mod sites;
 mod wallet;
 
 pub use envelope::{RpcRequest, RpcResponse};

@@ -14,6 +14,7 @@ pub mod api;
 pub mod audit;
 pub mod chains;
 pub mod keys;
+pub mod origin;
 pub mod policy;
 pub mod secret;
 pub mod vault;

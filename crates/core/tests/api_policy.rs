@@ -88,6 +88,38 @@ impl Host {
         e["data"].clone()
     }
 
+    /// Connects `origin`: the site asks, the user approves every account (docs/sites.md).
+    fn connect(&mut self, origin: &'static str) {
+        let before = self.origin;
+        self.origin = Some(origin);
+        let held = self.err("wallet_connect", json!({}), 4100, "ConsentRequired");
+        self.origin = None;
+        self.ok(
+            "wallet_approveRequest",
+            json!({"requestId": held["requestId"]}),
+        );
+        self.origin = before;
+    }
+
+    /// A site's signing request that the user approves: the approval's answer.
+    fn site_approved(
+        &mut self,
+        origin: &'static str,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, Value> {
+        let before = self.origin;
+        self.origin = Some(origin);
+        let held = self.err(method, params, 4100, "ConsentRequired");
+        self.origin = None;
+        let result = self.call(
+            "wallet_approveRequest",
+            json!({"requestId": held["requestId"]}),
+        );
+        self.origin = before;
+        result
+    }
+
     fn audit(&mut self) -> (String, [u8; 32]) {
         let r = self.ok("wallet_auditExport", json!({}));
         let key: [u8; 32] = hex::decode(r["publicKey"].as_str().unwrap())
@@ -760,13 +792,18 @@ fn held_messages_and_solana_transactions_are_replayed_exactly() {
         json!({"address": solana, "transaction": solana_transfer(&solana, 1000)}),
     );
 
-    // A site's sign-in is bound to its origin: the site (or the wallet UI) collects the result,
-    // and the message is for that site's domain.
-    h.origin = Some("https://app.example");
-    plain.origin = Some("https://app.example");
+    // A site's sign-in is bound to its origin: once the user has connected the site and
+    // approved the request, the policy still holds it; the site (or the wallet UI) collects the
+    // result, and the message is for that site's domain.
+    h.connect("https://app.example");
+    plain.connect("https://app.example");
     let sign_in =
         json!({"address": solana, "input": {"domain": "app.example", "nonce": "12345678"}});
-    let data = h.err("solana_signIn", sign_in.clone(), 4100, "ApprovalRequired");
+    let e = h
+        .site_approved("https://app.example", "solana_signIn", sign_in.clone())
+        .unwrap_err();
+    assert_eq!(e["data"]["kind"], "ApprovalRequired", "{e}");
+    let data = e["data"].clone();
     assert_eq!(data["request"]["origin"], "https://app.example");
     h.origin = Some("https://other.example");
     h.err(
@@ -780,7 +817,12 @@ fn held_messages_and_solana_transactions_are_replayed_exactly() {
         "wallet_submitApprovals",
         json!({"approvalDigest": data["approvalDigest"], "signatures": signatures(&data, &[&alice, &bob])}),
     );
-    assert_eq!(out, plain.ok("solana_signIn", sign_in));
+    assert_eq!(
+        out,
+        plain
+            .site_approved("https://app.example", "solana_signIn", sign_in)
+            .unwrap()
+    );
     let approved = h.events().iter().filter(|e| *e == "sign.approved").count();
     assert_eq!(approved, 5);
 }

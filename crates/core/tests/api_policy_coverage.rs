@@ -185,6 +185,21 @@ fn samples(solana: &str) -> Vec<(&'static str, Value)> {
             "wallet_auditVerify",
             json!({"jsonl": "{}", "publicKey": "00".repeat(32)}),
         ),
+        ("wallet_connect", json!({})),
+        ("wallet_listRequests", json!({})),
+        (
+            "wallet_approveRequest",
+            json!({"requestId": "00".repeat(16)}),
+        ),
+        (
+            "wallet_rejectRequest",
+            json!({"requestId": "00".repeat(16)}),
+        ),
+        ("wallet_listSites", json!({})),
+        (
+            "wallet_revokeSite",
+            json!({"origin": "https://app.example"}),
+        ),
         ("wallet_setPolicy", json!({"policy": deny_all()})),
     ]
 }
@@ -246,7 +261,7 @@ fn every_method_that_signs_or_exports_consults_the_policy() {
         documented, sampled,
         "every method in docs/protocol.md needs a sample here (and every sample a documented method)"
     );
-    assert_eq!(documented.len(), 39);
+    assert_eq!(documented.len(), 45);
 
     // Without a policy, every signing sample succeeds: the params are valid and reach the key.
     // No method may fail internally (that is how a signing method missing from the list, or

@@ -87,6 +87,7 @@ fn expected() -> Keyring {
         },
         policy: SecretVec::new(Vec::new()),
         audit: SecretVec::new(Vec::new()),
+        sites: Vec::new(),
     }
 }
 

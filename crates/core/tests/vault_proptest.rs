@@ -138,6 +138,7 @@ fn build(spec: &Spec) -> Keyring {
         settings: spec.settings.clone(),
         policy: SecretVec::new(spec.policy.clone()),
         audit: SecretVec::new(spec.audit.clone()),
+        sites: Vec::new(),
     }
 }
 

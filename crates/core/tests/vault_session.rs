@@ -60,6 +60,7 @@ fn keyring(auto_lock_minutes: u32) -> Keyring {
         },
         policy: SecretVec::new(Vec::new()),
         audit: SecretVec::new(Vec::new()),
+        sites: Vec::new(),
     }
 }
 

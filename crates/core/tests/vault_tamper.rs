@@ -48,6 +48,7 @@ fn keyring() -> Keyring {
         settings: Settings::default(),
         policy: SecretVec::new(b"policy".to_vec()),
         audit: SecretVec::new(Vec::new()),
+        sites: Vec::new(),
     }
 }
 

@@ -57,7 +57,9 @@ impl Custodian {
     }
 
     /// EIP-1193 `request`: resolves with the result, rejects with `{code, message, data}`.
-    /// `origin` is the requesting page's origin; omit it for the wallet's own UI.
+    /// `origin` is the requesting page's origin (`event.origin`, `scheme://host[:port]`); omit
+    /// it (`undefined`/`null`) for the wallet's own UI. Any other string, `""` and `"null"`
+    /// included, is refused with -32602 `InvalidOrigin`: it never counts as "no origin".
     pub fn request(&mut self, args: JsValue, origin: Option<String>) -> js_sys::Promise {
         match self.answer(args, origin.as_deref()) {
             Ok(mut value) => {
@@ -98,6 +100,10 @@ impl Custodian {
 
 impl Custodian {
     fn answer(&mut self, args: JsValue, origin: Option<&str>) -> Result<Value, ApiError> {
+        // Checked before the args are even read; the core checks again for its other hosts.
+        if origin.is_some_and(|o| !custodian_core::origin::is_web_origin(o)) {
+            return Err(custodian_core::api::sites::invalid_origin());
+        }
         let request = RpcRequest::from_value(crate::plain_json::to_json_value(&args)?)?;
         let mut rng = rand_core::OsRng;
         let mut env = Env {

@@ -208,3 +208,63 @@ async fn create_saves_a_vault_that_a_new_instance_unlocks() {
     let generation = js_sys::Reflect::get(&save, &"generation".into()).unwrap();
     assert_eq!(generation.as_f64(), Some(2.0));
 }
+
+async fn call_as(
+    c: &mut Custodian,
+    origin: Option<&str>,
+    method: &str,
+    params: Value,
+) -> Result<Value, Value> {
+    let args = to_js(&json!({"method": method, "params": params}));
+    match JsFuture::from(c.request(args, origin.map(str::to_owned))).await {
+        Ok(v) => Ok(from_js(&v)),
+        Err(e) => Err(from_js(&e)),
+    }
+}
+
+/// A site (a request with an origin) is held until the wallet's own UI (no origin) approves;
+/// an origin that is not a web origin, the empty string included, is never "no origin".
+#[wasm_bindgen_test]
+async fn sites_wait_for_the_user_and_bad_origins_are_refused() {
+    let mut c = Custodian::new(None).unwrap();
+    call(
+        &mut c,
+        "wallet_import",
+        json!({"password": "pw", "mnemonic": "test test test test test test test test test test test junk", "kdf": floor_kdf()}),
+    )
+    .await
+    .unwrap();
+    for bad in ["", "null", "https://App.example", "https://app.example/"] {
+        let e = call_as(&mut c, Some(bad), "wallet_status", json!({}))
+            .await
+            .unwrap_err();
+        assert_error(&e, -32602, "InvalidOrigin");
+    }
+    let site = Some("http://localhost:8081");
+    let e = call_as(&mut c, site, "wallet_status", json!({}))
+        .await
+        .unwrap_err();
+    assert_error(&e, 4100, "OriginNotAllowed");
+    let e = call_as(&mut c, site, "eth_requestAccounts", json!([]))
+        .await
+        .unwrap_err();
+    assert_error(&e, 4100, "ConsentRequired");
+    assert_eq!(e["data"]["consentKind"], json!("connect"));
+    let id = e["data"]["requestId"].clone();
+    let listed = call(&mut c, "wallet_listRequests", json!({}))
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["origin"], json!("http://localhost:8081"));
+    let granted = call(&mut c, "wallet_approveRequest", json!({"requestId": id}))
+        .await
+        .unwrap();
+    assert_eq!(
+        granted,
+        json!(["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"])
+    );
+    assert!(!c.take_save().is_undefined(), "the grant is persisted");
+    assert_eq!(
+        call_as(&mut c, site, "eth_accounts", json!([])).await,
+        Ok(granted)
+    );
+}

@@ -73,6 +73,10 @@ impl Wallet {
             "account": call.account.as_ref().map(|(_, a)| a.as_str()),
             "requestHash": audit::request_hash(&request),
         });
+        // Sites reach this point only through the user's approval (docs/sites.md).
+        if let Some(origin) = env.origin {
+            put(&mut details, "origin", json!(origin));
+        }
         match gate {
             Gate::Allowed {
                 proof,
@@ -612,13 +616,7 @@ fn only_wallet_ui<R: CryptoRngCore>(env: &Env<'_, R>) -> Result<(), ApiError> {
     }
 }
 
-fn origin_not_allowed() -> ApiError {
-    ApiError::new(
-        UNAUTHORIZED,
-        "OriginNotAllowed",
-        "this method is only available to the wallet itself, not to sites",
-    )
-}
+use super::sites::origin_not_allowed;
 
 fn policy_denied(reason: &str) -> ApiError {
     ApiError::new(

@@ -7,7 +7,8 @@
 //!
 //! A preview needs no key, so it works while the wallet is locked. When it is unlocked, the
 //! account that signing would pick by default (the first one of the chain) is shown as the
-//! signer, so the preview and the signature agree on who signs.
+//! signer, so the preview and the signature agree on who signs. A site sees only the accounts
+//! it was granted (`docs/sites.md`): a preview never tells it about any other.
 
 use serde_json::Value;
 
@@ -36,7 +37,7 @@ impl Wallet {
     ) -> Result<Value, ApiError> {
         let method = p.request.method.as_str();
         if ETHEREUM_METHODS.contains(&method) {
-            self.preview_ethereum(method, p.request.params, p.hints, now_ms)
+            self.preview_ethereum(method, p.request.params, p.hints, origin, now_ms)
         } else if method.starts_with("solana_") {
             self.preview_solana(method, p.request.params, p.hints, origin, now_ms)
         } else {
@@ -49,6 +50,7 @@ impl Wallet {
         method: &str,
         params: Value,
         hints: Option<Value>,
+        origin: Option<&str>,
         now_ms: u64,
     ) -> Result<Value, ApiError> {
         let hints = PreviewHints::from_json(hints.as_ref().unwrap_or(&Value::Null))
@@ -66,7 +68,7 @@ impl Wallet {
         let signer = match signer {
             Some(s) => Some(s),
             None if matches!(method, "eth_signTransaction" | "wallet_signAuthorization") => self
-                .default_account(Chain::Ethereum, now_ms)
+                .default_account(Chain::Ethereum, origin, now_ms)
                 .map(|a| parse_address(&a))
                 .transpose()
                 .map_err(eth_error)?,
@@ -94,15 +96,7 @@ impl Wallet {
         origin: Option<&str>,
         now_ms: u64,
     ) -> Result<Value, ApiError> {
-        let accounts: Vec<String> = match self.keyring(now_ms) {
-            Ok(k) => k
-                .accounts
-                .iter()
-                .filter(|a| a.chain == Chain::Solana)
-                .map(|a| a.address.clone())
-                .collect(),
-            Err(_) => Vec::new(),
-        };
+        let accounts = self.visible_addresses(origin, Chain::Solana, now_ms);
         let refs: Vec<&str> = accounts.iter().map(String::as_str).collect();
         super::preview_solana::preview_solana(
             &refs,
@@ -114,15 +108,17 @@ impl Wallet {
         )
     }
 
-    /// The first account of `chain` when the wallet is unlocked; `None` when it is locked or
-    /// has no such account (the preview then names no signer).
-    fn default_account(&mut self, chain: Chain, now_ms: u64) -> Option<String> {
-        let keyring = self.keyring(now_ms).ok()?;
-        keyring
-            .accounts
-            .iter()
-            .find(|a| a.chain == chain)
-            .map(|a| a.address.clone())
+    /// The first account of `chain` the caller may see (a site: its granted ones); `None`
+    /// when locked or there is none (the preview then names no signer).
+    fn default_account(
+        &mut self,
+        chain: Chain,
+        origin: Option<&str>,
+        now_ms: u64,
+    ) -> Option<String> {
+        self.visible_addresses(origin, chain, now_ms)
+            .into_iter()
+            .next()
     }
 }
 

@@ -281,6 +281,56 @@ pub enum Request {
     AuditExport,
     /// `wallet_auditVerify` `{jsonl, publicKey}`.
     AuditVerify(AuditVerifyParams),
+    /// `wallet_connect` `{silent?}`: a site asks to see accounts (`docs/sites.md`).
+    Connect(ConnectParams),
+    /// `wallet_listRequests`: site requests waiting for the user.
+    ListRequests,
+    /// `wallet_approveRequest` `{requestId, accounts?}`: the user says yes.
+    ApproveRequest(ApproveRequestParams),
+    /// `wallet_rejectRequest` `{requestId}`: the user says no.
+    RejectRequest(RejectRequestParams),
+    /// `wallet_listSites`: the connected sites.
+    ListSites,
+    /// `wallet_revokeSite` `{origin}`: disconnects a site.
+    RevokeSite(RevokeSiteParams),
+}
+
+/// `wallet_connect` params. Other members are ignored, so connectors may pass their own
+/// options through.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectParams {
+    /// Answer without asking the user: a site that is not connected (or a locked wallet) gets
+    /// an error instead of a held request (the Wallet Standard's `silent` connect).
+    #[serde(default)]
+    pub silent: Option<bool>,
+}
+
+/// `wallet_approveRequest` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApproveRequestParams {
+    /// The held request's id (`data.requestId` of its `ConsentRequired` error).
+    pub request_id: String,
+    /// For a connect request only: the accounts to grant (default: every account).
+    #[serde(default)]
+    pub accounts: Option<Vec<String>>,
+}
+
+/// `wallet_rejectRequest` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RejectRequestParams {
+    /// The held request's id.
+    pub request_id: String,
+}
+
+/// `wallet_revokeSite` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RevokeSiteParams {
+    /// The site's web origin.
+    pub origin: String,
 }
 
 /// `wallet_checkPolicy` and `wallet_setPolicy` params.
@@ -441,6 +491,15 @@ impl Request {
             "wallet_cancelApproval" => Self::CancelApproval(object(p)?),
             "wallet_auditExport" => Self::AuditExport,
             "wallet_auditVerify" => Self::AuditVerify(object(p)?),
+            "wallet_connect" => Self::Connect(match p {
+                Value::Array(ref items) if items.is_empty() => ConnectParams::default(),
+                other => object(other)?,
+            }),
+            "wallet_listRequests" => Self::ListRequests,
+            "wallet_approveRequest" => Self::ApproveRequest(object(p)?),
+            "wallet_rejectRequest" => Self::RejectRequest(object(p)?),
+            "wallet_listSites" => Self::ListSites,
+            "wallet_revokeSite" => Self::RevokeSite(object(p)?),
             "eth_sendTransaction" => Self::Unsupported("eth_sendTransaction"),
             "eth_sendRawTransaction" => Self::Unsupported("eth_sendRawTransaction"),
             "eth_sign" => Self::Unsupported("eth_sign"),

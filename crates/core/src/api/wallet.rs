@@ -49,6 +49,8 @@ pub struct Wallet {
     /// The verified approvals `wallet_submitApprovals` is executing a held request under;
     /// taken by the policy gate of that request.
     pub(crate) approval: Option<crate::policy::VerifiedApproval>,
+    /// Site requests waiting for the user (`docs/sites.md`); memory only.
+    pub(crate) held: super::sites::HeldRequests,
     save: Option<SealedVault>,
     events: Vec<ProviderEvent>,
 }
@@ -68,6 +70,7 @@ impl Wallet {
             chain_id: 1,
             failed_unlocks: 0,
             approval: None,
+            held: super::sites::HeldRequests::default(),
             save: None,
             events: Vec::new(),
         }
@@ -114,8 +117,16 @@ impl Wallet {
     ) -> Result<Value, ApiError> {
         let was_unlocked = self.is_unlocked();
         let events_before = self.events.len();
-        let result = Request::decode(req).and_then(|request| self.dispatch(request, env));
+        self.observe_lock(env.now_ms);
+        // Every request from a web page passes the site rules; only the wallet's own UI (no
+        // origin) reaches the methods directly.
+        let result = match env.origin {
+            Some(origin) => self.site_request(req, origin, env),
+            None => Request::decode(req).and_then(|request| self.dispatch(request, env)),
+        };
         self.announce_self_lock(was_unlocked, events_before);
+        // An unlock in this request counts as seen, so a later lock drops what is held then.
+        self.held.unlocked_seen = self.vault.as_ref().is_some_and(|v| !v.is_locked());
         // Dead frames of the work just done hold copies of keys, nonces and KDF output.
         crate::secret::wipe_stack();
         result
@@ -179,6 +190,12 @@ impl Wallet {
             Q::CancelApproval(p) => self.cancel_approval(p, env),
             Q::AuditExport => self.audit_export(env),
             Q::AuditVerify(p) => self.audit_verify(p),
+            Q::Connect(_) => self.owner_connect(env.now_ms),
+            Q::ListRequests => self.list_requests(env),
+            Q::ApproveRequest(p) => self.approve_request(p, env),
+            Q::RejectRequest(p) => self.reject_request(p, env),
+            Q::ListSites => self.list_sites(env),
+            Q::RevokeSite(p) => self.revoke_site(p, env),
         }
     }
 
@@ -242,6 +259,7 @@ impl Wallet {
             return;
         }
         self.keys.clear();
+        self.drop_held();
         let announced = self
             .events
             .get(events_before..)
@@ -258,6 +276,7 @@ impl Wallet {
         }
         self.keys.clear();
         if was_unlocked {
+            self.drop_held();
             self.emit("accountsChanged", json!([]));
         }
     }

@@ -34,6 +34,20 @@ pub struct Keyring {
     pub policy: SecretVec,
     /// Opaque state of the audit log (a later component); empty when unused.
     pub audit: SecretVec,
+    /// The sites the user connected and the accounts each may see (`docs/sites.md`).
+    pub sites: Vec<SiteGrant>,
+}
+
+/// A site the user connected: its origin and the accounts it was granted. Contains no secret.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteGrant {
+    /// The site's web origin, `scheme://host[:port]`.
+    pub origin: String,
+    /// When the user granted it (unix ms).
+    pub connected_at: u64,
+    /// Addresses of the granted accounts, as in [`Keyring::accounts`].
+    pub accounts: Vec<String>,
 }
 
 /// A BIP-39 recovery phrase and its optional passphrase.
@@ -158,6 +172,7 @@ impl Default for Keyring {
             settings: Settings::default(),
             policy: SecretVec::new(Vec::new()),
             audit: SecretVec::new(Vec::new()),
+            sites: Vec::new(),
         }
     }
 }
@@ -209,6 +224,33 @@ impl Keyring {
                 }
             }
         }
+        for (i, site) in self.sites.iter().enumerate() {
+            if !crate::origin::is_web_origin(&site.origin) {
+                return Err(VaultError::InvalidKeyring(
+                    "a site's origin is not a web origin",
+                ));
+            }
+            if self
+                .sites
+                .iter()
+                .take(i)
+                .any(|other| other.origin == site.origin)
+            {
+                return Err(VaultError::InvalidKeyring("a site is listed twice"));
+            }
+            for (j, address) in site.accounts.iter().enumerate() {
+                if !self.accounts.iter().any(|a| &a.address == address) {
+                    return Err(VaultError::InvalidKeyring(
+                        "a site is granted an account the wallet does not have",
+                    ));
+                }
+                if site.accounts.iter().take(j).any(|other| other == address) {
+                    return Err(VaultError::InvalidKeyring(
+                        "a site is granted the same account twice",
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -237,6 +279,7 @@ impl Keyring {
             settings: &self.settings,
             policy: &policy,
             audit: &audit,
+            sites: &self.sites,
         };
         // Two passes: measure, then write into a buffer that is big enough from the start.
         let mut counter = ByteCounter(0);
@@ -281,6 +324,7 @@ impl Keyring {
             settings: wire.settings,
             policy: parse_base64(wire.policy.as_str())?,
             audit: parse_base64(wire.audit.as_str())?,
+            sites: wire.sites,
         };
         keyring.validate().map_err(|_| VaultError::Corrupted)?;
         Ok(keyring)
@@ -351,6 +395,9 @@ struct WireOut<'a> {
     settings: &'a Settings,
     policy: &'a str,
     audit: &'a str,
+    // Absent when empty, so a wallet without sites writes the same layout as before sites.
+    #[serde(skip_serializing_if = "<[SiteGrant]>::is_empty")]
+    sites: &'a [SiteGrant],
 }
 
 #[derive(Serialize)]
@@ -385,6 +432,8 @@ struct WireInV1<'a> {
     policy: SecretText<'a>,
     #[serde(borrow)]
     audit: SecretText<'a>,
+    #[serde(default)]
+    sites: Vec<SiteGrant>,
 }
 
 #[derive(Deserialize)]
@@ -492,6 +541,7 @@ mod tests {
             },
             policy: SecretVec::new(vec![1, 2, 3]),
             audit: SecretVec::new(Vec::new()),
+            sites: Vec::new(),
         }
     }
 
@@ -555,6 +605,46 @@ mod tests {
                 "{m}"
             );
         }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn sites_round_trip_and_are_checked() {
+        let mut k = sample();
+        k.sites.push(SiteGrant {
+            origin: "https://dapp.example".into(),
+            connected_at: 1_700_000_000_000,
+            accounts: vec!["0x9858EfFD232B4033E47d90003D41EC34EcaEda94".into()],
+        });
+        let text = k.to_plaintext().unwrap();
+        let s = core::str::from_utf8(&text).unwrap();
+        assert!(
+            s.ends_with(r#""audit":"","sites":[{"origin":"https://dapp.example","connected_at":1700000000000,"accounts":["0x9858EfFD232B4033E47d90003D41EC34EcaEda94"]}]}"#),
+            "{s}"
+        );
+        assert_eq!(Keyring::from_plaintext(&text).unwrap(), k);
+        // Read back strictly: a bad origin, an unknown account, a duplicate, an extra member.
+        for m in [
+            s.replace("https://dapp.example", "https://dapp.example/path"),
+            s.replace(r#""accounts":["0x9858"#, r#""accounts":["0x1858"#),
+            s.replace(
+                r#""accounts":["0x9858EfFD232B4033E47d90003D41EC34EcaEda94"]"#,
+                r#""accounts":["0x9858EfFD232B4033E47d90003D41EC34EcaEda94","0x9858EfFD232B4033E47d90003D41EC34EcaEda94"]"#,
+            ),
+            s.replace(r#""connected_at""#, r#""extra":1,"connected_at""#),
+        ] {
+            assert_ne!(m, s);
+            assert_eq!(
+                Keyring::from_plaintext(m.as_bytes()).unwrap_err(),
+                VaultError::Corrupted,
+                "{m}"
+            );
+        }
+        let mut twice = sample();
+        twice.sites = vec![k.sites[0].clone(), k.sites[0].clone()];
+        assert!(matches!(
+            twice.to_plaintext(),
+            Err(VaultError::InvalidKeyring(_))
+        ));
     }
 
     #[wasm_bindgen_test(unsupported = test)]

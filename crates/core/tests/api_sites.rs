@@ -1,0 +1,1287 @@
+//! Sites: per-origin consent through the protocol (`docs/sites.md`), as the wallet host drives
+//! it: a site's request is answered, held or refused; the wallet's own UI (no origin) lists,
+//! approves and rejects held requests, and what an approval signs is checked against the
+//! account's public key with k256 / ed25519-dalek, not just "is Ok".
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use alloy_consensus::transaction::SignerRecoverable;
+use alloy_consensus::TxEnvelope;
+use alloy_eips::eip2718::Decodable2718;
+use base64::Engine;
+use custodian_core::api::sites::{HELD_TTL_MS, MAX_HELD, MAX_HELD_PER_ORIGIN};
+use custodian_core::api::{Env, Wallet};
+use custodian_core::chains::solana::{
+    Address, CompiledInstruction, Message, MessageHeader, MessageVersion, SYSTEM_PROGRAM,
+};
+use custodian_core::keys::ed25519::Ed25519PrivateKey;
+use custodian_core::policy::approval_digest;
+use serde_json::{json, Value};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const PROTOCOL_DOC: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../docs/protocol.md"
+));
+/// Hardhat's documented development mnemonic and its accounts #0 and #1.
+const HARDHAT_MNEMONIC: &str = "test test test test test test test test test test test junk";
+const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const HARDHAT_1: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const SITE: &str = "https://app.example";
+const OTHER: &str = "https://other.example";
+const START: u64 = 1_700_000_000_000;
+
+struct Host {
+    wallet: Wallet,
+    now: u64,
+    saved: Option<Vec<u8>>,
+    events: Vec<(String, Value)>,
+}
+
+impl Host {
+    fn empty() -> Self {
+        Self {
+            wallet: Wallet::new(),
+            now: START,
+            saved: None,
+            events: Vec::new(),
+        }
+    }
+
+    /// An unlocked wallet with the Hardhat mnemonic (one Ethereum, one Solana account).
+    fn new() -> Self {
+        let mut h = Self::empty();
+        h.owner(
+            "wallet_import",
+            json!({"password": "pw", "mnemonic": HARDHAT_MNEMONIC,
+                   "kdf": {"memoryKib": 19456, "iterations": 2, "parallelism": 1}}),
+        );
+        h
+    }
+
+    fn call(&mut self, origin: Option<&str>, method: &str, params: Value) -> Result<Value, Value> {
+        let req = json!({"id": 1, "method": method, "params": params}).to_string();
+        let mut rng = rand_core::OsRng;
+        let mut env = Env {
+            rng: &mut rng,
+            now_ms: self.now,
+            origin,
+        };
+        let text = self.wallet.handle_json(&req, &mut env);
+        if let Some(s) = self.wallet.take_save() {
+            self.saved = Some(s.bytes);
+        }
+        for e in self.wallet.take_events() {
+            self.events.push((e.event.to_owned(), e.data));
+        }
+        let resp: Value = serde_json::from_str(&text).unwrap();
+        match (resp.get("result"), resp.get("error")) {
+            (Some(r), None) => Ok(r.clone()),
+            (None, Some(e)) => Err(e.clone()),
+            _ => panic!("{text}"),
+        }
+    }
+
+    /// The wallet's own UI: must succeed.
+    fn owner(&mut self, method: &str, params: Value) -> Value {
+        self.call(None, method, params)
+            .unwrap_or_else(|e| panic!("{method} failed: {e}"))
+    }
+
+    /// The error's `data` (with `kind`), after checking code and kind.
+    fn err(
+        &mut self,
+        origin: Option<&str>,
+        method: &str,
+        params: Value,
+        code: i64,
+        kind: &str,
+    ) -> Value {
+        let e = self.call(origin, method, params).expect_err(method);
+        assert_eq!(
+            (e["code"].as_i64().unwrap(), e["data"]["kind"].as_str()),
+            (code, Some(kind)),
+            "{method}: {e}"
+        );
+        e["data"].clone()
+    }
+
+    /// A site request that must be held; returns its request id.
+    fn held(&mut self, origin: &str, method: &str, params: Value, consent: &str) -> String {
+        let data = self.err(Some(origin), method, params, 4100, "ConsentRequired");
+        assert_eq!(data["consentKind"], consent, "{data}");
+        data["requestId"].as_str().unwrap().to_owned()
+    }
+
+    fn approve(&mut self, id: &str) -> Result<Value, Value> {
+        self.call(None, "wallet_approveRequest", json!({"requestId": id}))
+    }
+
+    /// Connects `origin` through the user's approval (all accounts, or `accounts`).
+    fn connect(&mut self, origin: &str, accounts: Option<Value>) -> Value {
+        let id = self.held(origin, "wallet_connect", json!({}), "connect");
+        let mut params = json!({"requestId": id});
+        if let Some(a) = accounts {
+            params["accounts"] = a;
+        }
+        self.owner("wallet_approveRequest", params)
+    }
+
+    fn solana(&mut self) -> String {
+        let accounts = self.owner("wallet_listAccounts", json!({}));
+        accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["chain"] == "solana")
+            .unwrap()["address"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    fn audit_entries(&mut self) -> Vec<Value> {
+        let r = self.owner("wallet_auditExport", json!({}));
+        let key: [u8; 32] = hex::decode(r["publicKey"].as_str().unwrap())
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let jsonl = r["jsonl"].as_str().unwrap();
+        assert!(custodian_core::audit::verify(jsonl, &key).is_ok());
+        jsonl
+            .lines()
+            .skip(1)
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+/// The EIP-55 address that signed `message` under EIP-191, recovered with k256.
+fn personal_signer(message: &[u8], signature: &Value) -> String {
+    let sig = hex::decode(signature.as_str().unwrap().trim_start_matches("0x")).unwrap();
+    assert_eq!(sig.len(), 65);
+    let mut prefixed = format!("\x19Ethereum Signed Message:\n{}", message.len()).into_bytes();
+    prefixed.extend_from_slice(message);
+    let hash = alloy_primitives::keccak256(&prefixed);
+    let rs = k256::ecdsa::Signature::from_slice(&sig[..64]).unwrap();
+    let recid = k256::ecdsa::RecoveryId::from_byte(sig[64] - 27).unwrap();
+    let key = k256::ecdsa::VerifyingKey::recover_from_prehash(hash.as_slice(), &rs, recid).unwrap();
+    let point = key.to_encoded_point(false);
+    let digest = alloy_primitives::keccak256(&point.as_bytes()[1..]);
+    alloy_primitives::Address::from_slice(&digest[12..]).to_checksum(None)
+}
+
+/// Checks an Ed25519 signature (base64) over `message` (base64) with the key of `address`.
+fn assert_solana_signature(address: &str, message_b64: &Value, signature_b64: &Value) {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let public: [u8; 32] = bs58::decode(address)
+        .into_vec()
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let message = b64.decode(message_b64.as_str().unwrap()).unwrap();
+    let signature: [u8; 64] = b64
+        .decode(signature_b64.as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&public).unwrap();
+    key.verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&signature))
+        .unwrap();
+}
+
+fn transfer(from: Option<&str>) -> Value {
+    let mut tx = json!({
+        "to": "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "value": "0x1",
+        "gas": "0x5208", "nonce": "0x0", "chainId": "0x1",
+        "maxFeePerGas": "0x3b9aca00", "maxPriorityFeePerGas": "0x3b9aca00"
+    });
+    if let Some(f) = from {
+        tx["from"] = json!(f);
+    }
+    json!([tx])
+}
+
+/// A legacy transaction in which `from` sends 1 lamport, base64, unsigned.
+fn solana_transfer(from: &str) -> String {
+    let from = Address::parse(from).unwrap();
+    let to = Address::new([2; 32]);
+    let system = Address::parse(SYSTEM_PROGRAM).unwrap();
+    let mut data = vec![2, 0, 0, 0];
+    data.extend(1u64.to_le_bytes());
+    let message = Message {
+        version: MessageVersion::Legacy,
+        header: MessageHeader {
+            num_required_signatures: 1,
+            num_readonly_signed: 0,
+            num_readonly_unsigned: 1,
+        },
+        account_keys: vec![from, to, system],
+        recent_blockhash: [7; 32],
+        instructions: vec![CompiledInstruction {
+            program_id_index: 2,
+            accounts: vec![0, 1],
+            data,
+        }],
+        address_table_lookups: Vec::new(),
+    };
+    let mut wire = vec![1u8];
+    wire.extend([0u8; 64]);
+    wire.extend(message.serialize().unwrap());
+    base64::engine::general_purpose::STANDARD.encode(wire)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rule table, method by method.
+
+/// Method names in the first column of docs/protocol.md's method tables.
+fn documented_methods() -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for line in PROTOCOL_DOC.lines() {
+        let Some(rest) = line.strip_prefix("| `") else {
+            continue;
+        };
+        let first_cell = rest.split(" | ").next().unwrap_or("");
+        for (i, part) in format!("`{first_cell}").split('`').enumerate() {
+            if i % 2 == 1 && !part.is_empty() {
+                out.insert(part.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// What a site gets (docs/sites.md's table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// A result.
+    Answered,
+    /// The empty list.
+    Empty,
+    /// 4100 `ConsentRequired`: held for the user.
+    Held,
+    /// 4100 `SiteNotConnected`.
+    NotConnected,
+    /// 4100 `OriginNotAllowed`.
+    NotAllowed,
+    /// 4200 `Unsupported`.
+    Unsupported,
+    /// The method's own answer to the sample (`wallet_submitApprovals` of an unknown digest).
+    ApprovalUnknown,
+}
+
+fn classify(outcome: &Result<Value, Value>) -> Outcome {
+    match outcome {
+        Ok(v) if *v == json!([]) => Outcome::Empty,
+        Ok(_) => Outcome::Answered,
+        Err(e) => match (
+            e["code"].as_i64().unwrap(),
+            e["data"]["kind"].as_str().unwrap(),
+        ) {
+            (4100, "ConsentRequired") => Outcome::Held,
+            (4100, "SiteNotConnected") => Outcome::NotConnected,
+            (4100, "OriginNotAllowed") => Outcome::NotAllowed,
+            (4200, "Unsupported") => Outcome::Unsupported,
+            (4100, "ApprovalUnknown") => Outcome::ApprovalUnknown,
+            _ => panic!("unexpected error {e}"),
+        },
+    }
+}
+
+/// A valid sample for every documented method, and what a site gets when (not connected,
+/// connected), per docs/sites.md.
+fn rule_table(solana: &str) -> Vec<(&'static str, Value, Outcome, Outcome)> {
+    use Outcome::*;
+    let kdf = json!({"memoryKib": 19456, "iterations": 2, "parallelism": 1});
+    let tx = solana_transfer(solana);
+    let typed = json!({
+        "types": {
+            "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "chainId", "type": "uint256"}],
+            "Mail": [{"name": "contents", "type": "string"}]
+        },
+        "primaryType": "Mail",
+        "domain": {"name": "Mail", "chainId": 1},
+        "message": {"contents": "hello"}
+    });
+    let policy =
+        json!({"version": 1, "approvers": [], "quorum": 0, "rules": {"allowedChains": []}});
+    let owner_only = |m: &'static str, p: Value| (m, p, NotAllowed, NotAllowed);
+    vec![
+        owner_only("wallet_status", json!({})),
+        owner_only("wallet_create", json!({"password": "pw", "kdf": kdf})),
+        owner_only(
+            "wallet_import",
+            json!({"password": "pw", "mnemonic": HARDHAT_MNEMONIC, "kdf": kdf}),
+        ),
+        owner_only("wallet_unlock", json!({"password": "pw"})),
+        owner_only("wallet_lock", json!({})),
+        owner_only(
+            "wallet_changePassword",
+            json!({"oldPassword": "pw", "newPassword": "pw", "kdf": kdf}),
+        ),
+        owner_only("wallet_addAccount", json!({"chain": "ethereum"})),
+        owner_only(
+            "wallet_renameAccount",
+            json!({"address": HARDHAT_0, "label": "Main"}),
+        ),
+        ("wallet_listAccounts", json!({}), Empty, Answered),
+        owner_only(
+            "wallet_export",
+            json!({"password": "pw", "what": "mnemonic"}),
+        ),
+        owner_only("wallet_updateSettings", json!({"autoLockMinutes": 0})),
+        owner_only(
+            "wallet_backupShares",
+            json!({"password": "pw", "groupThreshold": 1, "groups": [{"threshold": 2, "count": 3}]}),
+        ),
+        owner_only(
+            "wallet_recoverFromShares",
+            json!({"password": "pw", "shares": ["not a share"]}),
+        ),
+        ("eth_accounts", json!([]), Empty, Answered),
+        ("eth_requestAccounts", json!([]), Held, Answered),
+        ("eth_chainId", json!([]), Answered, Answered),
+        (
+            "wallet_switchEthereumChain",
+            json!([{"chainId": "0x1"}]),
+            NotConnected,
+            Answered,
+        ),
+        (
+            "personal_sign",
+            json!(["0x68656c6c6f", HARDHAT_0]),
+            NotConnected,
+            Held,
+        ),
+        (
+            "eth_signTypedData_v4",
+            json!([HARDHAT_0, typed]),
+            NotConnected,
+            Held,
+        ),
+        (
+            "eth_signTransaction",
+            transfer(Some(HARDHAT_0)),
+            NotConnected,
+            Held,
+        ),
+        (
+            "wallet_signAuthorization",
+            json!({"address": "0x5555555555555555555555555555555555555555", "nonce": "0x0"}),
+            NotConnected,
+            Held,
+        ),
+        ("eth_sendTransaction", json!([{}]), Unsupported, Unsupported),
+        (
+            "eth_sendRawTransaction",
+            json!(["0x00"]),
+            Unsupported,
+            Unsupported,
+        ),
+        (
+            "eth_sign",
+            json!([HARDHAT_0, "0x00"]),
+            Unsupported,
+            Unsupported,
+        ),
+        ("eth_signTypedData", json!([]), Unsupported, Unsupported),
+        ("eth_signTypedData_v3", json!([]), Unsupported, Unsupported),
+        (
+            "solana_signTransaction",
+            json!({"address": solana, "transaction": tx}),
+            NotConnected,
+            Held,
+        ),
+        (
+            "solana_signAllTransactions",
+            json!({"address": solana, "transactions": [tx, tx]}),
+            NotConnected,
+            Held,
+        ),
+        (
+            "solana_signMessage",
+            json!({"address": solana, "message": "aGVsbG8="}),
+            NotConnected,
+            Held,
+        ),
+        (
+            "solana_signIn",
+            json!({"address": solana, "input": {"domain": "app.example"}}),
+            NotConnected,
+            Held,
+        ),
+        (
+            "wallet_previewRequest",
+            json!({"request": {"method": "personal_sign", "params": ["0x68656c6c6f", HARDHAT_0]}}),
+            Answered,
+            Answered,
+        ),
+        owner_only("wallet_checkPolicy", json!({"policy": policy})),
+        owner_only("wallet_setPolicy", json!({"policy": policy})),
+        owner_only("wallet_getPolicy", json!({})),
+        owner_only("wallet_listApprovals", json!({})),
+        (
+            "wallet_submitApprovals",
+            json!({"approvalDigest": "00".repeat(32), "signatures": []}),
+            ApprovalUnknown,
+            ApprovalUnknown,
+        ),
+        owner_only(
+            "wallet_cancelApproval",
+            json!({"approvalDigest": "00".repeat(32)}),
+        ),
+        owner_only("wallet_auditExport", json!({})),
+        owner_only(
+            "wallet_auditVerify",
+            json!({"jsonl": "{}", "publicKey": "00".repeat(32)}),
+        ),
+        ("wallet_connect", json!({}), Held, Answered),
+        owner_only("wallet_listRequests", json!({})),
+        owner_only(
+            "wallet_approveRequest",
+            json!({"requestId": "00".repeat(16)}),
+        ),
+        owner_only(
+            "wallet_rejectRequest",
+            json!({"requestId": "00".repeat(16)}),
+        ),
+        owner_only("wallet_listSites", json!({})),
+        owner_only("wallet_revokeSite", json!({"origin": SITE})),
+    ]
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn every_documented_method_has_a_site_rule() {
+    let mut h = Host::new();
+    let solana = h.solana();
+    let table = rule_table(&solana);
+    let sampled: BTreeSet<String> = table.iter().map(|r| r.0.to_owned()).collect();
+    assert_eq!(sampled.len(), table.len(), "a method is sampled twice");
+    assert_eq!(
+        documented_methods(),
+        sampled,
+        "every method in docs/protocol.md needs a site rule here (and every rule a documented method)"
+    );
+    assert_eq!(sampled.len(), 45);
+
+    let mut seen = BTreeMap::new();
+    for connected in [false, true] {
+        if connected {
+            h.connect(SITE, None);
+        }
+        for (method, params, unconnected, when_connected) in &table {
+            let expected = if connected {
+                when_connected
+            } else {
+                unconnected
+            };
+            let got = classify(&h.call(Some(SITE), method, params.clone()));
+            assert_eq!(got, *expected, "{method} (connected: {connected})");
+            *seen.entry(format!("{got:?}")).or_insert(0) += 1;
+            // Nothing a site did may lock the wallet or change the vault's accounts.
+            assert_eq!(h.owner("wallet_status", json!({}))["state"], "unlocked");
+        }
+        // Drop what was held so the per-origin limit never interferes.
+        for r in h
+            .owner("wallet_listRequests", json!({}))
+            .as_array()
+            .unwrap()
+        {
+            h.owner("wallet_rejectRequest", json!({"requestId": r["requestId"]}));
+        }
+    }
+    // 2 x 45 outcomes, as docs/sites.md's table counts them: 24 owner-only methods, 8 signing
+    // methods, 5 unsupported ones.
+    let counts: Vec<(String, i32)> = seen.into_iter().collect();
+    assert_eq!(
+        counts,
+        [
+            ("Answered".to_owned(), 2 + 7),
+            ("ApprovalUnknown".to_owned(), 2),
+            ("Empty".to_owned(), 2),
+            ("Held".to_owned(), 2 + 8),
+            ("NotAllowed".to_owned(), 2 * 24),
+            ("NotConnected".to_owned(), 9),
+            ("Unsupported".to_owned(), 2 * 5),
+        ]
+    );
+    // Only the connect was ever stored in the vault: no account, setting or policy changed.
+    assert_eq!(
+        h.owner("wallet_getPolicy", json!({}))["policy"],
+        Value::Null
+    );
+    assert_eq!(
+        h.owner("wallet_listAccounts", json!({}))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn origins_are_validated() {
+    let mut h = Host::new();
+    for bad in [
+        "",
+        "null",
+        "https://App.example",
+        "https://app.example/",
+        "https://app.example:443",
+        "app.example",
+    ] {
+        h.err(Some(bad), "eth_chainId", json!([]), -32602, "InvalidOrigin");
+        h.err(
+            Some(bad),
+            "eth_accounts",
+            json!([]),
+            -32602,
+            "InvalidOrigin",
+        );
+    }
+    let long = format!("https://{}.example", "a".repeat(300));
+    h.err(
+        Some(&long),
+        "eth_chainId",
+        json!([]),
+        -32602,
+        "InvalidOrigin",
+    );
+    h.err(
+        None,
+        "wallet_revokeSite",
+        json!({"origin": "https://app.example/x"}),
+        -32602,
+        "InvalidOrigin",
+    );
+    assert_eq!(
+        h.call(Some("http://localhost:8081"), "eth_chainId", json!([])),
+        Ok(json!("0x1"))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connecting.
+
+#[wasm_bindgen_test(unsupported = test)]
+fn connect_is_held_until_the_user_approves() {
+    let mut h = Host::new();
+    let solana = h.solana();
+    let id = h.held(SITE, "eth_requestAccounts", json!([]), "connect");
+    assert_eq!(h.call(Some(SITE), "eth_accounts", json!([])), Ok(json!([])));
+    let list = h.owner("wallet_listRequests", json!({}));
+    assert_eq!(
+        list,
+        json!([{
+            "requestId": id, "origin": SITE, "consentKind": "connect",
+            "request": {"method": "eth_requestAccounts", "params": []},
+            "preview": null, "createdAt": START, "expiresAt": START + 600_000
+        }])
+    );
+    assert_eq!(h.approve(&id), Ok(json!([HARDHAT_0])));
+    assert_eq!(h.owner("wallet_listRequests", json!({})), json!([]));
+    // Connected: answered at once, in each method's shape.
+    assert_eq!(
+        h.call(Some(SITE), "eth_requestAccounts", json!([])),
+        Ok(json!([HARDHAT_0]))
+    );
+    assert_eq!(
+        h.call(Some(SITE), "eth_accounts", json!([])),
+        Ok(json!([HARDHAT_0]))
+    );
+    let connect = h.call(Some(SITE), "wallet_connect", json!({})).unwrap();
+    let addresses: Vec<&str> = connect["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(addresses, [HARDHAT_0, solana.as_str()]);
+    assert_eq!(
+        h.call(Some(SITE), "wallet_listAccounts", json!({}))
+            .unwrap(),
+        connect["accounts"]
+    );
+    // Another site is still a stranger.
+    assert_eq!(
+        h.call(Some(OTHER), "eth_accounts", json!([])),
+        Ok(json!([]))
+    );
+    let sites = h.owner("wallet_listSites", json!({}));
+    assert_eq!(
+        sites,
+        json!([{"origin": SITE, "connectedAt": START, "accounts": [HARDHAT_0, solana]}])
+    );
+    let connected: Vec<Value> = h
+        .audit_entries()
+        .into_iter()
+        .filter(|e| e["event"] == "site.connected")
+        .collect();
+    assert_eq!(connected.len(), 1);
+    assert_eq!(
+        connected[0]["details"],
+        json!({"origin": SITE, "accounts": [HARDHAT_0, solana]})
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn silent_connect_never_holds() {
+    let mut h = Host::new();
+    h.err(
+        Some(SITE),
+        "wallet_connect",
+        json!({"silent": true}),
+        4100,
+        "SiteNotConnected",
+    );
+    assert_eq!(h.owner("wallet_listRequests", json!({})), json!([]));
+    h.connect(SITE, None);
+    let r = h
+        .call(Some(SITE), "wallet_connect", json!({"silent": true}))
+        .unwrap();
+    assert_eq!(r["accounts"].as_array().unwrap().len(), 2);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_subset_grant_limits_accounts_and_signing() {
+    let mut h = Host::new();
+    let second = h.owner("wallet_addAccount", json!({"chain": "ethereum"}));
+    assert_eq!(second["address"], HARDHAT_1);
+    // Grant only account #1 (lowercase in the request: addresses match case-insensitively).
+    let granted = h.connect(SITE, Some(json!([HARDHAT_1.to_lowercase()])));
+    assert_eq!(granted["accounts"][0]["address"], HARDHAT_1);
+    assert_eq!(granted["accounts"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        h.call(Some(SITE), "eth_accounts", json!([])),
+        Ok(json!([HARDHAT_1]))
+    );
+    // The other account is not the site's to use.
+    h.err(
+        Some(SITE),
+        "personal_sign",
+        json!(["0x68656c6c6f", HARDHAT_0]),
+        4100,
+        "UnknownAccount",
+    );
+    h.err(
+        Some(SITE),
+        "eth_signTransaction",
+        transfer(Some(HARDHAT_0)),
+        4100,
+        "UnknownAccount",
+    );
+    // No Solana account was granted: a Solana request has no signer.
+    let solana = h.solana();
+    h.err(
+        Some(SITE),
+        "solana_signMessage",
+        json!({"address": solana, "message": "aGVsbG8="}),
+        4100,
+        "UnknownAccount",
+    );
+    // A transaction without `from` is for the granted account, and the held request says so.
+    let id = h.held(SITE, "eth_signTransaction", transfer(None), "sign");
+    let list = h.owner("wallet_listRequests", json!({}));
+    assert_eq!(list[0]["request"]["params"][0]["from"], HARDHAT_1);
+    assert_eq!(
+        list[0]["preview"]["from"].as_str().unwrap().to_lowercase(),
+        HARDHAT_1.to_lowercase()
+    );
+    let raw = h.approve(&id).unwrap();
+    let bytes = hex::decode(raw.as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let envelope = TxEnvelope::decode_2718(&mut bytes.as_slice()).unwrap();
+    assert_eq!(
+        envelope.recover_signer().unwrap().to_checksum(None),
+        HARDHAT_1
+    );
+    // A preview for the site names only what it was granted.
+    let preview = h
+        .call(
+            Some(OTHER),
+            "wallet_previewRequest",
+            json!({"request": {"method": "eth_signTransaction", "params": transfer(None)}}),
+        )
+        .unwrap();
+    assert!(!preview.to_string().contains(&HARDHAT_0[2..]), "{preview}");
+    // Unknown or empty grants are refused, and the request stays held.
+    let id = h.held(OTHER, "wallet_connect", json!({}), "connect");
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id, "accounts": ["0x0000000000000000000000000000000000000001"]}),
+        4100,
+        "UnknownAccount",
+    );
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id, "accounts": []}),
+        -32602,
+        "InvalidParams",
+    );
+    assert_eq!(
+        h.owner("wallet_listRequests", json!({}))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_grant_survives_seal_and_open() {
+    let mut h = Host::new();
+    h.connect(SITE, Some(json!([HARDHAT_0])));
+    let mut reopened = Host {
+        wallet: Wallet::from_sealed(h.saved.clone().unwrap()).unwrap(),
+        ..Host::empty()
+    };
+    // Locked: a site sees nothing, but is not told it is unknown either.
+    assert_eq!(
+        reopened.call(Some(SITE), "eth_accounts", json!([])),
+        Ok(json!([]))
+    );
+    reopened.owner("wallet_unlock", json!({"password": "pw"}));
+    assert_eq!(
+        reopened.call(Some(SITE), "eth_accounts", json!([])),
+        Ok(json!([HARDHAT_0]))
+    );
+    assert_eq!(
+        reopened.owner("wallet_listSites", json!({}))[0]["origin"],
+        SITE
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn the_golden_vault_opens_with_no_sites() {
+    let bytes = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/vault-v1.bin"
+    ));
+    let mut h = Host {
+        wallet: Wallet::from_sealed(bytes.to_vec()).unwrap(),
+        ..Host::empty()
+    };
+    h.owner(
+        "wallet_unlock",
+        json!({"password": "correct horse battery staple"}),
+    );
+    assert_eq!(h.owner("wallet_listSites", json!({})), json!([]));
+    // Its legacy `connected_sites` list grants nothing.
+    assert_eq!(
+        h.call(Some("https://app.example"), "eth_accounts", json!([])),
+        Ok(json!([]))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing.
+
+#[wasm_bindgen_test(unsupported = test)]
+fn approved_signatures_verify_against_the_account_keys() {
+    let mut h = Host::new();
+    let solana = h.solana();
+    h.connect(SITE, None);
+
+    let id = h.held(SITE, "personal_sign", json!(["hello", HARDHAT_0]), "sign");
+    let list = h.owner("wallet_listRequests", json!({}));
+    assert_eq!(list[0]["preview"]["chain"]["id"], "eip155:1");
+    // The preview is the core's own preview of the same request.
+    let preview = h.owner(
+        "wallet_previewRequest",
+        json!({"request": {"method": "personal_sign", "params": ["hello", HARDHAT_0]}}),
+    );
+    assert_eq!(list[0]["preview"], preview);
+    let signature = h.approve(&id).unwrap();
+    assert_eq!(personal_signer(b"hello", &signature), HARDHAT_0);
+
+    let message = base64::engine::general_purpose::STANDARD.encode(b"sign me");
+    let id = h.held(
+        SITE,
+        "solana_signMessage",
+        json!({"address": solana, "message": message}),
+        "sign",
+    );
+    let out = h.approve(&id).unwrap();
+    assert_solana_signature(&solana, &out["signedMessage"], &out["signature"]);
+    assert_eq!(out["signedMessage"], message);
+
+    // The approved signatures are in the audit log with the site's origin.
+    let signed: Vec<Value> = h
+        .audit_entries()
+        .into_iter()
+        .filter(|e| e["event"] == "sign.allowed")
+        .collect();
+    assert_eq!(signed.len(), 2);
+    for e in &signed {
+        assert_eq!(e["details"]["origin"], SITE, "{e}");
+    }
+    // An approved request is answered once.
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "RequestUnknown",
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn sign_in_is_checked_against_the_held_origin() {
+    let mut h = Host::new();
+    let solana = h.solana();
+    h.connect(SITE, None);
+    // No domain given: it comes from the held request's origin, not from the approving UI.
+    let id = h.held(
+        SITE,
+        "solana_signIn",
+        json!({"input": {"nonce": "12345678"}}),
+        "sign",
+    );
+    let list = h.owner("wallet_listRequests", json!({}));
+    assert_eq!(list[0]["request"]["params"]["address"], solana);
+    let out = h.approve(&id).unwrap();
+    let text = base64::engine::general_purpose::STANDARD
+        .decode(out["signedMessage"].as_str().unwrap())
+        .unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.starts_with("app.example wants you to sign in with your Solana account:\n"),
+        "{text}"
+    );
+    assert_solana_signature(&solana, &out["signedMessage"], &out["signature"]);
+    // Another domain is refused at once, not held.
+    let e = h
+        .call(
+            Some(SITE),
+            "solana_signIn",
+            json!({"input": {"domain": "bank.example"}}),
+        )
+        .unwrap_err();
+    assert_ne!(e["data"]["kind"], "ConsentRequired", "{e}");
+    assert_eq!(e["code"], -32602);
+    assert_eq!(h.owner("wallet_listRequests", json!({})), json!([]));
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn bad_params_are_refused_before_holding() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    // Typed data for another chain, a transaction without gas: what signing would refuse.
+    let typed = json!({
+        "types": {"EIP712Domain": [{"name": "chainId", "type": "uint256"}], "M": [{"name": "a", "type": "uint256"}]},
+        "primaryType": "M", "domain": {"chainId": 5}, "message": {"a": 1}
+    });
+    let e = h
+        .call(
+            Some(SITE),
+            "eth_signTypedData_v4",
+            json!([HARDHAT_0, typed]),
+        )
+        .unwrap_err();
+    assert_eq!(e["code"], -32602, "{e}");
+    let e = h
+        .call(
+            Some(SITE),
+            "eth_signTransaction",
+            json!([{"from": HARDHAT_0, "to": HARDHAT_1}]),
+        )
+        .unwrap_err();
+    assert_eq!(e["code"], -32602, "{e}");
+    h.err(
+        Some(SITE),
+        "personal_sign",
+        json!(["0x00"]),
+        -32602,
+        "InvalidParams",
+    );
+    assert_eq!(h.owner("wallet_listRequests", json!({})), json!([]));
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn reject_and_the_ids_that_cannot_be_approved() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    let sign = json!(["0x68656c6c6f", HARDHAT_0]);
+
+    let id = h.held(SITE, "personal_sign", sign.clone(), "sign");
+    assert_eq!(
+        h.call(None, "wallet_rejectRequest", json!({"requestId": id})),
+        Ok(Value::Null)
+    );
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "RequestUnknown",
+    );
+    h.err(
+        None,
+        "wallet_rejectRequest",
+        json!({"requestId": id}),
+        4100,
+        "RequestUnknown",
+    );
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": "not an id"}),
+        4100,
+        "RequestUnknown",
+    );
+
+    // Expired after 10 minutes.
+    let id = h.held(SITE, "personal_sign", sign.clone(), "sign");
+    h.now += HELD_TTL_MS;
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "RequestExpired",
+    );
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "RequestUnknown",
+    );
+
+    // `accounts` is for connect requests only; the request stays held.
+    let id = h.held(SITE, "personal_sign", sign.clone(), "sign");
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id, "accounts": [HARDHAT_0]}),
+        -32602,
+        "InvalidParams",
+    );
+    // Revoking the site drops its held requests.
+    h.owner("wallet_revokeSite", json!({"origin": SITE}));
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "RequestUnknown",
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_site_cannot_answer_for_the_user() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    h.connect(OTHER, None);
+    let id = h.held(SITE, "personal_sign", json!(["0x01", HARDHAT_0]), "sign");
+    for origin in [SITE, OTHER] {
+        for (method, params) in [
+            ("wallet_approveRequest", json!({"requestId": id})),
+            ("wallet_rejectRequest", json!({"requestId": id})),
+            ("wallet_listRequests", json!({})),
+            ("wallet_listSites", json!({})),
+            ("wallet_revokeSite", json!({"origin": SITE})),
+        ] {
+            h.err(Some(origin), method, params, 4100, "OriginNotAllowed");
+        }
+    }
+    // Still held, and still the user's to answer.
+    let signature = h.approve(&id).unwrap();
+    assert_eq!(personal_signer(&[1], &signature), HARDHAT_0);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn grants_are_per_origin() {
+    let mut h = Host::new();
+    h.owner("wallet_addAccount", json!({"chain": "ethereum"}));
+    h.connect(SITE, Some(json!([HARDHAT_0])));
+    h.connect(OTHER, Some(json!([HARDHAT_1])));
+    assert_eq!(
+        h.call(Some(SITE), "eth_accounts", json!([])),
+        Ok(json!([HARDHAT_0]))
+    );
+    assert_eq!(
+        h.call(Some(OTHER), "eth_accounts", json!([])),
+        Ok(json!([HARDHAT_1]))
+    );
+    // OTHER's grant of account #1 does not let SITE use it, and the reverse.
+    h.err(
+        Some(SITE),
+        "personal_sign",
+        json!(["0x01", HARDHAT_1]),
+        4100,
+        "UnknownAccount",
+    );
+    h.err(
+        Some(OTHER),
+        "personal_sign",
+        json!(["0x01", HARDHAT_0]),
+        4100,
+        "UnknownAccount",
+    );
+    // SITE's held request is signed for SITE's grant: revoking SITE (not OTHER) stops it,
+    // even though OTHER is still connected.
+    let id = h.held(SITE, "personal_sign", json!(["0x01", HARDHAT_0]), "sign");
+    let other = h.held(OTHER, "personal_sign", json!(["0x02", HARDHAT_1]), "sign");
+    h.owner("wallet_revokeSite", json!({"origin": SITE}));
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "RequestUnknown",
+    );
+    let signature = h.approve(&other).unwrap();
+    assert_eq!(personal_signer(&[2], &signature), HARDHAT_1);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn revoking_disconnects_a_site() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    h.events.clear();
+    assert_eq!(
+        h.call(None, "wallet_revokeSite", json!({"origin": SITE})),
+        Ok(Value::Null)
+    );
+    assert_eq!(
+        h.events,
+        [("siteRevoked".to_owned(), json!({"origin": SITE}))]
+    );
+    assert_eq!(h.call(Some(SITE), "eth_accounts", json!([])), Ok(json!([])));
+    h.err(
+        Some(SITE),
+        "personal_sign",
+        json!(["0x01", HARDHAT_0]),
+        4100,
+        "SiteNotConnected",
+    );
+    h.err(
+        Some(SITE),
+        "wallet_switchEthereumChain",
+        json!([{"chainId": "0x5"}]),
+        4100,
+        "SiteNotConnected",
+    );
+    assert_eq!(h.owner("wallet_listSites", json!({})), json!([]));
+    // Revoking a site that is not connected is a no-op without an event.
+    h.events.clear();
+    h.owner("wallet_revokeSite", json!({"origin": SITE}));
+    assert!(h.events.is_empty());
+    let events: Vec<String> = h
+        .audit_entries()
+        .into_iter()
+        .map(|e| e["event"].as_str().unwrap().to_owned())
+        .filter(|e| e.starts_with("site."))
+        .collect();
+    assert_eq!(events, ["site.connected", "site.revoked"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locking and limits.
+
+#[wasm_bindgen_test(unsupported = test)]
+fn locking_drops_held_requests() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    let id = h.held(SITE, "personal_sign", json!(["0x01", HARDHAT_0]), "sign");
+    h.owner("wallet_lock", json!({}));
+    assert_eq!(h.owner("wallet_listRequests", json!({})), json!([]));
+    h.owner("wallet_unlock", json!({"password": "pw"}));
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "RequestUnknown",
+    );
+
+    // The idle auto-lock too, noticed on the next request.
+    h.owner("wallet_updateSettings", json!({"autoLockMinutes": 1}));
+    let id = h.held(SITE, "personal_sign", json!(["0x01", HARDHAT_0]), "sign");
+    h.now += 61_000;
+    assert_eq!(h.owner("wallet_listRequests", json!({})), json!([]));
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "RequestUnknown",
+    );
+    // While locked, a site's signing request cannot be checked against its grant.
+    h.err(
+        Some(SITE),
+        "personal_sign",
+        json!(["0x01", HARDHAT_0]),
+        4100,
+        "Locked",
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_connect_held_while_locked_waits_for_the_unlock() {
+    let mut h = Host::new();
+    h.owner("wallet_lock", json!({}));
+    let id = h.held(SITE, "eth_requestAccounts", json!([]), "connect");
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "Locked",
+    );
+    assert_eq!(
+        h.owner("wallet_listRequests", json!({}))[0]["requestId"],
+        id
+    );
+    h.owner("wallet_unlock", json!({"password": "pw"}));
+    assert_eq!(h.approve(&id), Ok(json!([HARDHAT_0])));
+    // Held while locked, then an unlock and an idle auto-lock before the user answered: the
+    // lock drops it, even with no request between the unlock and the timeout.
+    h.owner("wallet_updateSettings", json!({"autoLockMinutes": 1}));
+    h.owner("wallet_lock", json!({}));
+    let stale = h.held(OTHER, "wallet_connect", json!({}), "connect");
+    h.owner("wallet_unlock", json!({"password": "pw"}));
+    h.now += 61_000;
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": stale}),
+        4100,
+        "RequestUnknown",
+    );
+    h.owner("wallet_unlock", json!({"password": "pw"}));
+    // A connected site asking while locked is held too: it is answered after the unlock.
+    h.owner("wallet_lock", json!({}));
+    let id = h.held(SITE, "wallet_connect", json!({}), "connect");
+    h.owner("wallet_unlock", json!({"password": "pw"}));
+    let r = h.approve(&id).unwrap();
+    assert_eq!(r["accounts"][0]["address"], HARDHAT_0);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn held_requests_are_bounded() {
+    let mut h = Host::new();
+    for _ in 0..MAX_HELD_PER_ORIGIN {
+        h.held(SITE, "eth_requestAccounts", json!([]), "connect");
+    }
+    h.err(
+        Some(SITE),
+        "eth_requestAccounts",
+        json!([]),
+        4100,
+        "TooManyRequests",
+    );
+    // Other origins fill the rest of the 64.
+    let origins: Vec<String> = (1..MAX_HELD / MAX_HELD_PER_ORIGIN)
+        .map(|i| format!("https://site{i}.example"))
+        .collect();
+    for origin in &origins {
+        for _ in 0..MAX_HELD_PER_ORIGIN {
+            h.held(origin, "wallet_connect", json!({}), "connect");
+        }
+    }
+    assert_eq!(
+        h.owner("wallet_listRequests", json!({}))
+            .as_array()
+            .unwrap()
+            .len(),
+        MAX_HELD
+    );
+    h.err(
+        Some("https://one-more.example"),
+        "wallet_connect",
+        json!({}),
+        4100,
+        "TooManyRequests",
+    );
+    // Answering one frees a slot; expiry frees them all.
+    let first = h.owner("wallet_listRequests", json!({}))[0]["requestId"].clone();
+    h.owner("wallet_rejectRequest", json!({"requestId": first}));
+    h.held(
+        "https://one-more.example",
+        "wallet_connect",
+        json!({}),
+        "connect",
+    );
+    h.now += HELD_TTL_MS;
+    assert_eq!(h.owner("wallet_listRequests", json!({})), json!([]));
+    h.held(SITE, "wallet_connect", json!({}), "connect");
+    assert_eq!(
+        (MAX_HELD, MAX_HELD_PER_ORIGIN, HELD_TTL_MS),
+        (64, 8, 600_000)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The policy still decides after the user.
+
+struct Approver(Ed25519PrivateKey);
+
+impl Approver {
+    fn public_hex(&self) -> String {
+        hex::encode(self.0.public_key().to_bytes())
+    }
+    fn approve(&self, data: &Value) -> Value {
+        let digest = approval_digest(data).unwrap();
+        json!({"publicKey": self.public_hex(), "signature": hex::encode(self.0.sign(&digest))})
+    }
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn an_approved_request_still_meets_the_policy() {
+    let mut h = Host::new();
+    let alice = Approver(Ed25519PrivateKey::from_bytes(&[1; 32]).unwrap());
+    // Every message signature needs one approver.
+    h.owner(
+        "wallet_setPolicy",
+        json!({"policy": {
+            "version": 1,
+            "approvers": [{"name": "alice", "publicKey": alice.public_hex()}],
+            "quorum": 1,
+            "rules": {"allowedChains": ["eip155:1"], "messageSigning": "approval"}
+        }}),
+    );
+    h.connect(SITE, None);
+    let id = h.held(SITE, "personal_sign", json!(["0x01", HARDHAT_0]), "sign");
+    let data = h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "ApprovalRequired",
+    );
+    // The quorum request keeps the site's origin, so the site itself may submit approvals.
+    assert_eq!(data["request"]["origin"], SITE);
+    h.err(
+        Some(OTHER),
+        "wallet_submitApprovals",
+        json!({"approvalDigest": data["approvalDigest"], "signatures": [alice.approve(&data)]}),
+        4100,
+        "OriginNotAllowed",
+    );
+    let signature = h
+        .call(
+            Some(SITE),
+            "wallet_submitApprovals",
+            json!({"approvalDigest": data["approvalDigest"], "signatures": [alice.approve(&data)]}),
+        )
+        .unwrap();
+    assert_eq!(personal_signer(&[1], &signature), HARDHAT_0);
+    let approved: Vec<Value> = h
+        .audit_entries()
+        .into_iter()
+        .filter(|e| e["event"] == "sign.approved")
+        .collect();
+    assert_eq!(approved.len(), 1);
+    assert_eq!(approved[0]["details"]["origin"], SITE);
+}
