@@ -12,6 +12,8 @@ const { PublicKey, SystemProgram, Transaction: SolanaTransaction } = globalThis.
 const params = new URLSearchParams(location.search);
 const WALLET_URL = params.get('wallet') ?? 'http://127.0.0.1:8080';
 const RPC_URL = params.get('rpc') ?? 'http://127.0.0.1:8545';
+// Another wallet window on the wallet's origin (tests use a stand-in page); default the app's.
+const POPUP_PATH = params.get('popup') ?? undefined;
 const HARDHAT_CHAIN = '0x7a69';
 
 const SPENDER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -102,7 +104,7 @@ function toBase64(bytes) {
 // its Solana side (Wallet Standard) on this page, like an injected wallet would.
 $('page-origin').textContent = location.origin;
 $('wallet-origin').textContent = new URL(WALLET_URL).origin;
-const connection = connectCustodian({ walletUrl: WALLET_URL });
+const connection = connectCustodian({ walletUrl: WALLET_URL, ...(POPUP_PATH === undefined ? {} : { popupPath: POPUP_PATH }) });
 
 // --- Discovery, as any dapp does it. Nothing below refers to the connector.
 const ethWallets = new Map(); // uuid -> {info, provider}

@@ -121,7 +121,7 @@ export function headersFor(config, path, urlPath, search) {
     // The wallet window opened by a dapp (index.html?mode=popup) must keep window.opener, to
     // reach the wallet frame in the dapp's page: any other COOP value would put it in a new
     // browsing context group with no opener. Every other page is isolated from its opener.
-    const popup = /(?:^|\/)(?:index\.html)?$/.test(urlPath) && new URLSearchParams(search).get('mode') === 'popup';
+    const popup = new URLSearchParams(search).get('mode') === 'popup';
     headers['Cross-Origin-Opener-Policy'] = popup ? 'unsafe-none' : 'same-origin';
     // Pages are not stored: no copy on disk, and no back/forward-cache of an unlocked wallet.
     headers['Cache-Control'] = 'no-store';
