@@ -32,6 +32,7 @@ async function render() {
         button.type = 'button';
         button.textContent = decision === 'approve' ? 'Approve' : 'Reject';
         button.addEventListener('click', () => {
+          li.remove(); // decided: never offered twice
           host.decide(item.requestId, decision).then(
             () => say(`${decision}d`),
             (error) => say(`${error.code} ${error.data?.kind}: ${error.message}`),
