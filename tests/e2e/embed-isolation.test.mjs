@@ -12,6 +12,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { NO_NODE, PASSWORD, createVault, launchEmbed, shot, watch } from './lib/embed.mjs';
 import { walletWindow } from './lib/wallet-window.mjs';
 
@@ -91,15 +92,18 @@ test('a third origin cannot use the wallet frame nor answer the dapp in its name
   await wallet.unlock(PASSWORD);
   await wallet.waitForRequest();
 
-  // A page of a third origin that the dapp opened (so it holds the dapp as its opener).
-  const thirdOrigin = `http://127.0.0.1:${env.demo.port}`; // same server, another host: another origin
-  await dapp.evaluate(() => {
+  // A page of a third origin (a plain site, no special headers) that the dapp opened, so it
+  // holds the dapp's window as its opener and can reach the dapp's frames.
+  const evil = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>evil</title>'));
+  await new Promise((resolve) => evil.listen(0, '127.0.0.1', resolve));
+  const thirdOrigin = `http://127.0.0.1:${evil.address().port}`;
+  await dapp.evaluate((url) => {
     const button = document.createElement('button');
     button.id = 'open-third';
     button.textContent = 'open';
-    button.addEventListener('click', () => window.open(`http://127.0.0.1:${location.port}/favicon.svg`, 'third'));
+    button.addEventListener('click', () => window.open(url, 'third'));
     document.body.append(button);
-  });
+  }, `${thirdOrigin}/`);
   const [third] = await Promise.all([dapp.waitForEvent('popup'), dapp.click('#open-third')]);
   assert.equal(new URL(third.url()).origin, thirdOrigin);
 
@@ -142,11 +146,13 @@ test('a third origin cannot use the wallet frame nor answer the dapp in its name
   assert.equal(await dapp.textContent('[data-testid="eth-account"]'), 'not connected');
   await shot(popup, 'embed-window-forgeries');
 
-  // Exactly one request waits in the wallet window: the dapp's real one.
+  // The dapp's real request is still the one waiting: approving it gives the dapp its account.
   await wallet.decide('approve');
   await dapp.waitForFunction((address) => document.getElementById('eth-account').textContent === address, vault.ethereum);
   await dapp.waitForTimeout(300);
   await third.close();
+  evil.closeAllConnections();
+  await new Promise((resolve) => evil.close(resolve));
   await shot(dapp, 'embed-isolation-demo');
 });
 

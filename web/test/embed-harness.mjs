@@ -20,13 +20,14 @@ after(() => {
 });
 
 /**
- * Options: `core` (the site host's client), `popup`: 'open' (default) | 'blocked' | 'silent'
+ * Options: `core` (the site host's client), `dappOrigin`, `popup`: 'open' (default) | 'blocked' | 'silent'
  * (opens, never connects), `frame`: 'ok' (default) | 'dead' (never answers), `connect`: extra
  * connectCustodian options, `autoDecide`: 'approve' | 'reject' | undefined.
  */
 export function embedWorld(options = {}) {
   const core = options.core ?? new FakeSitesCore();
-  const dapp = new Win(DAPP, 'dapp');
+  const dappOrigin = options.dappOrigin ?? DAPP;
+  const dapp = new Win(dappOrigin, 'dapp');
   const held = [];
   const decided = new Set();
   const world = {
@@ -57,7 +58,7 @@ export function embedWorld(options = {}) {
   live.add(world);
 
   const environment = {
-    pageOrigin: DAPP,
+    pageOrigin: dappOrigin,
     listen: (listener) => dapp.listen(listener),
     createFrame(src, onLoad) {
       const frameWin = new Win(new URL(src).origin, 'frame');
@@ -66,7 +67,7 @@ export function embedWorld(options = {}) {
         world.frame = serveEmbedFrame({
           ownOrigin: WALLET,
           parent: view(dapp, frameWin),
-          ancestorOrigins: [DAPP],
+          ancestorOrigins: [dappOrigin],
           listen: (listener) => frameWin.listen(listener),
           onUnload() {},
         });
@@ -100,7 +101,9 @@ export function embedWorld(options = {}) {
             onHeld: (info) => {
               if (info === undefined) return;
               held.push(info);
-              if (options.autoDecide) void world.decideNext(options.autoDecide);
+              // A refused approval (no vault, say) reaches the dapp as its answer; decide() also
+              // rejects with it, which is the app's business, not the test's.
+              if (options.autoDecide) world.decideNext(options.autoDecide).catch(() => undefined);
             },
             environment: {
               ownOrigin: WALLET,
