@@ -30,14 +30,14 @@ function pin(root) {
   if (problems.length > 0) throw new Error(`integrity values are stale under ${root}:\n  ${problems.join('\n  ')}`);
 }
 
-/** Builds both sites; returns their directories. */
-export function buildSite({ out = join(repoRoot, 'target', 'site') } = {}) {
+/** Builds both sites (the wallet from `www`, default the repository's www/); returns their directories. */
+export function buildSite({ out = join(repoRoot, 'target', 'site'), www = join(repoRoot, 'www') } = {}) {
   const wallet = join(out, 'wallet');
   const demo = join(out, 'demo');
-  need(join(repoRoot, 'www', 'vendor', 'custodian-web', 'dist', 'index.js'), 'run scripts/build-wasm.sh first');
+  need(join(www, 'vendor', 'custodian-web', 'dist', 'index.js'), 'run scripts/build-wasm.sh first');
 
   rmSync(wallet, { recursive: true, force: true });
-  cpSync(join(repoRoot, 'www'), wallet, { recursive: true });
+  cpSync(www, wallet, { recursive: true });
 
   rmSync(demo, { recursive: true, force: true });
   cpSync(join(repoRoot, 'demo'), demo, { recursive: true, filter: (source) => !source.startsWith(join(repoRoot, 'demo', 'vendor')) });

@@ -99,10 +99,11 @@ function references(root, file, text) {
   return refs;
 }
 
-// `import ... from './x.js'`, `export ... from './x.js'` and `import './x.js'`.
-const STATIC_IMPORT = /\b(?:import|export)\b[^'";]*?\bfrom\s*(['"])([^'"]+)\1|\bimport\s*(['"])([^'"]+)\3/g;
+// `import ... from './x.js'`, `export ... from './x.js'`, `import './x.js'`, and `import('./x.js')`
+// with a literal (a module the page may load later, e.g. the wallet window's site host).
+const STATIC_IMPORT = /\b(?:import|export)\b[^'";()]*?\bfrom\s*(['"])([^'"]+)\1|\bimport\s*\(?\s*(['"])([^'"]+)\3/g;
 
-/** The files `file` imports statically with a relative or root-relative specifier. */
+/** The files `file` imports (statically, or by a literal import()) with a relative or root-relative specifier. */
 function staticImports(root, file) {
   const out = [];
   for (const m of readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)) {

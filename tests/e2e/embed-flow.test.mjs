@@ -160,8 +160,18 @@ test('a revoked origin loses its accounts and is refused', { timeout: 60_000 }, 
   await shot(dapp, 'embed-demo-revoked');
 });
 
-test('no CSP violation on any page, no console error, nothing fetched from a third origin', () => {
-  assert.deepEqual(env.wallet.reports, [], 'CSP reports from the wallet pages (popup, embed frame)');
+test('no CSP violation on any page, no console error, nothing fetched from a third origin', async () => {
+  // The standalone wallet too (its page, its Worker), in the same browser.
+  const standalone = await env.context.newPage();
+  const standaloneProblems = watch(standalone);
+  await standalone.goto(env.wallet.url);
+  await standalone.waitForLoadState('load');
+  await standalone.waitForTimeout(1500);
+  assert.equal(standalone.workers().length, 1, 'the standalone wallet started its Worker');
+  await shot(standalone, 'embed-standalone-wallet');
+  await standalone.close();
+  assert.deepEqual(standaloneProblems, []);
+  assert.deepEqual(env.wallet.reports, [], 'CSP reports from the wallet pages (standalone, popup, embed frame)');
   assert.deepEqual(env.demo.reports, [], 'CSP reports from the demo');
   assert.deepEqual(dappProblems, []);
   assert.deepEqual(windowProblems, []);

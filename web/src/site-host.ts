@@ -313,12 +313,8 @@ export function createSiteHost(options: SiteHostOptions): SiteHost {
     );
   };
 
-  const unlink = (link: Link): void => {
-    if (link.closed) return;
-    link.closed = true;
-    links.delete(link);
-    link.port.close();
-    // The dapp is gone: nobody waits for its held requests any more.
+  /** Nobody waits for `link`'s held requests any more: the core drops them, the app is told. */
+  const withdraw = (link: Link): void => {
     let dropped = false;
     for (const [requestId, entry] of [...held]) {
       if (entry.link !== link) continue;
@@ -329,13 +325,23 @@ export function createSiteHost(options: SiteHostOptions): SiteHost {
     if (dropped) notify();
   };
 
+  const unlink = (link: Link): void => {
+    if (link.closed) return;
+    link.closed = true;
+    links.delete(link);
+    link.port.close();
+    withdraw(link); // the dapp is gone
+  };
+
   const adopt = (port: PortLike, origin: string, session: SessionId): void => {
-    // A frame that offered again (its earlier port was replaced) keeps its held requests.
+    // The same frame attaching again (a repeated offer): it answered what it had sent over the
+    // old port (4900 PopupClosed), so the requests held for it are withdrawn.
     for (const link of links) {
       if (link.session === session && link.origin === origin) {
         link.port.close();
         link.port = port;
         link.inFlight = 0;
+        withdraw(link);
         return;
       }
     }

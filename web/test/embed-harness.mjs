@@ -40,6 +40,8 @@ export function embedWorld(options = {}) {
     popup: undefined,
     siteHost: undefined,
     opened: 0,
+    /** onHeld calls without a request: the waiting set changed otherwise. */
+    changes: 0,
     /** Waits for the next held request not decided yet and decides it. */
     async decideNext(decision, decideOptions) {
       await until(() => held.some((h) => !decided.has(h.requestId)), 3000);
@@ -99,7 +101,10 @@ export function embedWorld(options = {}) {
           world.siteHost = createSiteHost({
             client: core,
             onHeld: (info) => {
-              if (info === undefined) return;
+              if (info === undefined) {
+                world.changes += 1;
+                return;
+              }
               held.push(info);
               // A refused approval (no vault, say) reaches the dapp as its answer; decide() also
               // rejects with it, which is the app's business, not the test's.

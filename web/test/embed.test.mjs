@@ -371,3 +371,15 @@ test('approving while locked keeps the request held; after unlocking it goes thr
   assert.deepEqual(world.siteHost.origins, [DAPP]);
   world.close();
 });
+
+test('when the dapp page goes away, what it was waiting for is withdrawn from the wallet', async () => {
+  const world = embedWorld();
+  void world.provider.request({ method: 'eth_requestAccounts' }).catch(() => undefined);
+  await until(() => world.held.length === 1);
+  assert.equal((await world.core.request({ method: 'wallet_listRequests', params: {} })).length, 1);
+  world.frame.close(); // pagehide of the dapp's page: the frame says detach
+  await until(() => world.changes === 1);
+  assert.deepEqual(await world.core.request({ method: 'wallet_listRequests', params: {} }), []);
+  assert.deepEqual(world.siteHost.origins, []);
+  world.close();
+});

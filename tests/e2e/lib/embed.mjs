@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 import { buildSite } from '../../../scripts/build-site.mjs';
 import { startServer } from '../../../scripts/static-server.mjs';
 import { FLOOR_KDF, OUT_DIR } from './browser.mjs';
-import { POPUP_PATH } from './wallet-window.mjs';
+import { POPUP_PATH, WWW } from './wallet-window.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -82,7 +82,7 @@ export async function launchEmbed({ hardhat = null, embedAncestors } = {}) {
   const rpc = hardhat?.url ?? `http://127.0.0.1:${await freePort()}/`;
   const rpcOrigins = [new URL(rpc).origin];
   const out = mkdtempSync(join(tmpdir(), 'custodian-site-'));
-  const built = buildSite({ out });
+  const built = buildSite({ out, www: WWW });
   const [walletPort, demoPort] = [await freePort(), await freePort()];
   const demoOrigin = `http://localhost:${demoPort}`;
   const wallet = await startServer({

@@ -5,34 +5,43 @@
 // Until the wallet app has its popup mode (it imports www/site-host.js), the tests use a
 // stand-in page with the same calls (tests/e2e/pages/embed-popup.html); afterwards the app.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const appJs = readFileSync(fileURLToPath(new URL('../../../www/app.js', import.meta.url)), 'utf8');
+/**
+ * The wallet pages under test: the repository's www/, or EMBED_TEST_WWW (another checkout's
+ * built www/, to try these tests against a wallet app before it is merged).
+ */
+export const WWW = process.env.EMBED_TEST_WWW ?? fileURLToPath(new URL('../../../www/', import.meta.url));
+const www = WWW;
 
-/** Whether the wallet app serves dapps itself (else the stand-in page is used). */
-export const APP_HAS_POPUP_MODE = /site-host\.js/.test(appJs);
+/** Whether the wallet app serves dapps itself (one of its scripts imports site-host.js). */
+export const APP_HAS_POPUP_MODE = readdirSync(www, { recursive: true })
+  .filter((name) => /\.m?js$/.test(name) && !name.startsWith('vendor') && !name.endsWith('site-host.js'))
+  .some((name) => /site-host\.js/.test(readFileSync(join(www, name), 'utf8')));
 
 const WINDOWS = {
-  // The wallet app (www/index.html?mode=popup). Assumed: a password field labelled "Password"
-  // and an "Unlock" button; the approval screen's "Approve" and "Reject" buttons (with a
-  // confirmation checkbox labelled "I understand" for high-severity warnings, if shown);
-  // "Connected sites" in the settings with a "Revoke" button per site, in a list item that names
-  // the origin.
+  // The wallet app (www/index.html?mode=popup), as the app branch builds it: the unlock field
+  // data-testid="unlock-password" and an "Unlock" button; the approval card
+  // data-testid="approval" with data-testid="approve" (labelled "Connect" or "Approve") and
+  // data-testid="reject", and the checkbox data-testid="understand-danger" that a high-severity
+  // warning requires; the "Settings" link of the navigation, and in its "Connected sites" card a
+  // button labelled "Disconnect <origin>".
   app: {
     popupPath: undefined, // the connector's default, /index.html?mode=popup
     loaded: (page) => page.waitForLoadState('domcontentloaded'),
-    password: (page) => page.getByLabel(/password/i).first(),
-    unlockButton: (page) => page.getByRole('button', { name: /^unlock/i }),
-    unlocked: (page) => page.getByRole('button', { name: /^unlock/i }).waitFor({ state: 'hidden' }),
-    approveButton: (page) => page.getByRole('button', { name: /^approve/i }).first(),
-    riskConfirmation: (page) => page.getByLabel(/i understand/i),
-    rejectButton: (page) => page.getByRole('button', { name: /^reject/i }).first(),
+    password: (page) => page.locator('[data-testid="unlock-password"]'),
+    unlockButton: (page) => page.getByRole('button', { name: 'Unlock', exact: true }),
+    unlocked: (page) => page.locator('[data-testid="unlock-password"]').waitFor({ state: 'hidden', timeout: 60_000 }),
+    approveButton: (page) => page.locator('[data-testid="approval"] [data-testid="approve"]').first(),
+    riskConfirmation: (page) => page.locator('[data-testid="approval"] [data-testid="understand-danger"]').first(),
+    rejectButton: (page) => page.locator('[data-testid="approval"] [data-testid="reject"]').first(),
     openSites: async (page) => {
-      await page.getByRole('button', { name: /settings/i }).first().click();
-      await page.getByText(/connected sites/i).first().waitFor();
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await page.getByText('Connected sites').first().waitFor();
     },
-    revokeButton: (page, origin) => page.getByRole('listitem').filter({ hasText: origin }).getByRole('button', { name: /revoke/i }),
+    revokeButton: (page, origin) => page.getByRole('button', { name: `Disconnect ${origin}` }),
   },
   // The stand-in (tests/e2e/pages/embed-popup.html).
   stand_in: {
@@ -74,6 +83,8 @@ export function walletWindow(page) {
       const confirm = ui.riskConfirmation(page);
       if (decision === 'approve' && confirm !== null && (await confirm.count()) > 0 && (await confirm.isVisible())) await confirm.check();
       await button.click();
+      // Decided: the button goes (so the next decide() waits for the next request).
+      await button.waitFor({ state: 'detached', timeout: 30_000 });
     },
     async waitForRequest() {
       await ui.approveButton(page).waitFor({ timeout: 30_000 });
