@@ -1,8 +1,9 @@
 // The pages' hardening as served (scripts/static-server.mjs over scripts/build-site.mjs's output):
 // the headers of each page, Subresource Integrity on every module script, its import graph and
 // the Worker's .wasm, and Chromium enforcing them: a changed imported module stops the wallet
-// frame, a dapp origin not on the frame-ancestors list cannot embed it, and each violation
-// reaches the server's report endpoint (so the empty-report checks elsewhere mean something).
+// frame, a changed .wasm stops the Worker, a dapp origin not on the frame-ancestors list cannot
+// embed the frame, and that violation reaches the server's report endpoint (so the empty-report
+// checks elsewhere mean something).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -147,4 +148,18 @@ test('Chromium refuses a module of the wallet frame changed after the build: the
   await page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
   assert.ok(problems.some((p) => /integrity/i.test(p)), problems.join('\n'));
   await page.close();
+});
+
+test('the Worker refuses a .wasm changed after the build: the wallet does not start', { timeout: 60_000 }, async () => {
+  const start = async () => {
+    const page = await env.context.newPage();
+    await page.goto(`${env.wallet.url}test/harness.html?db=tampered`);
+    await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 30_000 });
+    const outcome = await page.evaluate(() => window.harness.custodian.ready().then(() => 'started', (error) => error.message));
+    await page.close();
+    return outcome;
+  };
+  assert.equal(await start(), 'started', 'the pinned .wasm loads');
+  appendFileSync(join(env.built.wallet, 'vendor/custodian-web/pkg/custodian_wasm_bg.wasm'), Buffer.from([0]));
+  assert.match(await start(), /could not start/, 'one byte more and the Worker refuses it');
 });

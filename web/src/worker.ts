@@ -15,7 +15,7 @@ import type { InitMessage } from './protocol.js';
 import { openStoredWallet, serveWorker, type CustodianCore, type OpenedWallet } from './worker-host.js';
 
 interface WasmContract {
-  readonly init: (input?: { module_or_path: string | Response | Promise<Response> }) => Promise<unknown>;
+  readonly init: (input?: { module_or_path: string | Response }) => Promise<unknown>;
   readonly Custodian: new (sealed?: Uint8Array | null) => CustodianCore;
 }
 
@@ -29,15 +29,16 @@ const contract: WasmContract = { init: initWasm, Custodian };
  */
 const WASM_INTEGRITY: string = 'sha384-' /* sri: ../pkg/custodian_wasm_bg.wasm */;
 
-function defaultWasm(): string | Promise<Response> {
+async function defaultWasm(): Promise<string | Response> {
   const url = new URL('../pkg/custodian_wasm_bg.wasm', import.meta.url);
   if (WASM_INTEGRITY === 'sha384-') return url.href; // not pinned by this build
+  // Rejects (and the Worker reports that it could not start) if the bytes differ.
   return fetch(url, { integrity: WASM_INTEGRITY, credentials: 'same-origin' });
 }
 
 async function open(init: InitMessage): Promise<OpenedWallet> {
   // A `wasmUrl` from the page names another file, which the hash above does not describe.
-  await contract.init({ module_or_path: init.wasmUrl ?? defaultWasm() });
+  await contract.init({ module_or_path: init.wasmUrl ?? (await defaultWasm()) });
   return openStoredWallet({ indexedDB, name: init.dbName, construct: (sealed) => new contract.Custodian(sealed) });
 }
 
