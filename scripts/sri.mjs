@@ -2,12 +2,12 @@
 // SHA-384 of each local file a page loads into the page, so a browser refuses a file that was
 // changed after the build (a compromised static host or CDN, a cache in the middle).
 //
-//   node scripts/sri.mjs [--root www] [--check]
+//   node scripts/sri.mjs [--root www] [--check] [--preload]
 //
-// Run it after the build has put every file in place (scripts/build-wasm.sh copies web/pkg/
-// to www/pkg/), as the last step before serving: scripts/serve.sh would call
-// `node scripts/sri.mjs --root www` right after building. `--check` rewrites nothing and fails
-// if any integrity value is missing or wrong (for CI).
+// Run it over the files exactly as they will be served, as the last build step: scripts/
+// build-site.mjs copies www/ and demo/ to target/site/ and runs it there (with --preload), so
+// the hashes are computed over the final files and the sources in git never carry any.
+// `--check` rewrites nothing and fails if any integrity value is missing or wrong (for CI).
 //
 // What it rewrites:
 // 1. In every *.html under the root: `integrity="sha384-..."` on each <script src> and each
@@ -20,6 +20,12 @@
 //    This is how files that HTML cannot pin (the .wasm the Worker fetches, scripts it
 //    imports) are pinned: the Worker passes the value to fetch(), and the page that holds
 //    the Worker's own hash is pinned by (1).
+// 3. With --preload, first: for each <script type="module" src> in a page, every module it
+//    imports statically (relative specifiers, followed through the files) gets a
+//    <link rel="modulepreload" href> before the script tag, which (1) then pins. The browser
+//    reuses that integrity-checked fetch when the import runs, so the page's whole static
+//    module graph is pinned, not only its entry. (A Worker's own imports cannot be pinned this
+//    way; the Worker pins what it fetches itself, as in (2).)
 // Files are hashed after their own markers are filled in, leaves first; a cycle is an error.
 
 import { createHash } from 'node:crypto';
@@ -93,6 +99,70 @@ function references(root, file, text) {
   return refs;
 }
 
+// `import ... from './x.js'`, `export ... from './x.js'`, `import './x.js'`, and `import('./x.js')`
+// with a literal (a module the page may load later, e.g. the wallet window's site host).
+const STATIC_IMPORT = /\b(?:import|export)\b[^'";()]*?\bfrom\s*(['"])([^'"]+)\1|\bimport\s*\(?\s*(['"])([^'"]+)\3/g;
+
+/** The files `file` imports (statically, or by a literal import()) with a relative or root-relative specifier. */
+function staticImports(root, file) {
+  const out = [];
+  for (const m of readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)) {
+    const specifier = m[2] ?? m[4];
+    if (!/^(\.{1,2})?\//.test(specifier)) continue;
+    const target = specifier.startsWith('/') ? join(root, specifier) : resolve(dirname(file), specifier.split(/[?#]/)[0]);
+    if (statSync(target, { throwIfNoEntry: false })?.isFile()) out.push(target);
+  }
+  return out;
+}
+
+/** Adds a modulepreload link for every module each page's module scripts import (see 3. above). */
+export function addModulePreloads(root) {
+  root = resolve(root);
+  let added = 0;
+  for (const page of walk(root).filter((f) => f.endsWith('.html'))) {
+    const html = readFileSync(page, 'utf8');
+    const present = new Set();
+    for (const m of html.matchAll(TAG)) {
+      const tag = m[0];
+      if (/^<link/i.test(tag) && (attr(tag, 'rel') ?? '').toLowerCase().split(/\s+/).includes('modulepreload')) {
+        const target = localTarget(root, page, attr(tag, 'href'));
+        if (target) present.add(target);
+      }
+    }
+    let out = '';
+    let last = 0;
+    for (const m of html.matchAll(TAG)) {
+      const tag = m[0];
+      if (!/^<script/i.test(tag) || (attr(tag, 'type') ?? '').toLowerCase() !== 'module') continue;
+      const entry = localTarget(root, page, attr(tag, 'src'));
+      if (!entry) continue;
+      const seen = new Set([entry]);
+      const order = [];
+      const visit = (file) => {
+        for (const dep of staticImports(root, file)) {
+          if (seen.has(dep)) continue;
+          seen.add(dep);
+          order.push(dep);
+          visit(dep);
+        }
+      };
+      visit(entry);
+      const links = order.filter((dep) => !present.has(dep)).map((dep) => {
+        present.add(dep);
+        const href = relative(dirname(page), dep).split(sep).join('/');
+        return `<link rel="modulepreload" href="${href.startsWith('.') ? href : `./${href}`}">`;
+      });
+      if (links.length === 0) continue;
+      const indent = html.slice(html.lastIndexOf('\n', m.index) + 1, m.index);
+      out += html.slice(last, m.index) + links.map((link) => `${link}\n${/^\s*$/.test(indent) ? indent : ''}`).join('');
+      last = m.index;
+      added += links.length;
+    }
+    if (last > 0) writeFileSync(page, out + html.slice(last));
+  }
+  return added;
+}
+
 /**
  * Fills in every integrity value under `root`. Returns the list of problems found (in check
  * mode: nothing is written, and every missing or stale value is a problem).
@@ -146,6 +216,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const root = rootAt >= 0 ? args[rootAt + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', 'www');
   const check = args.includes('--check');
   try {
+    if (args.includes('--preload') && !check) addModulePreloads(root);
     const problems = run(root, { check });
     if (check && problems.length > 0) {
       console.error(`sri: ${problems.length} integrity values missing or stale:\n  ${problems.join('\n  ')}`);

@@ -19,7 +19,7 @@ import {
   type EndpointListener,
   type InitMessage,
   type MessageLike,
-  type ProviderEventName,
+  type WalletEventName,
   type RequestMessage,
   type WorkerLike,
 } from './protocol.js';
@@ -59,7 +59,7 @@ export interface ClientOptions {
 
 /** What the client reports to its subscribers. */
 export type ClientEvent =
-  | { readonly type: 'event'; readonly event: ProviderEventName; readonly data: unknown }
+  | { readonly type: 'event'; readonly event: WalletEventName; readonly data: unknown }
   /** A Worker has loaded the module and the stored vault. */
   | { readonly type: 'ready' }
   /** The Worker stopped; `error` is what pending requests were rejected with. */

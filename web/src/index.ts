@@ -127,6 +127,7 @@ export {
   type EIP1193RequestFn,
   type ProviderConnectInfo,
   type ProviderEventMap,
+  type ProviderClient,
   type ProviderMessage,
   type ProviderOptions,
 } from './provider.js';
@@ -144,6 +145,7 @@ export {
   type ResponseMessage,
   type RpcErrorData,
   type WorkerInbound,
+  type WalletEventName,
   type WorkerLike,
   type WorkerOutbound,
 } from './protocol.js';
@@ -176,3 +178,47 @@ export {
   type WalletIcon,
   type WalletStandardClient,
 } from './wallet-standard.js';
+export {
+  CUSTODIAN_PROVIDER_INFO,
+  EmbedClient,
+  browserEnvironment,
+  connectCustodian,
+  type ConnectOptions,
+  type ConnectorEnvironment,
+  type CustodianConnection,
+  type FrameLike,
+  type PopupLike,
+  type PopupState,
+  type PostTarget,
+  type WindowMessageLike,
+} from './connector.js';
+export {
+  EMBED_CHANNEL,
+  EMBED_VERSION,
+  MAX_PARAMS_BYTES,
+  MAX_PENDING_PER_FRAME,
+  POPUP_METHODS,
+  jsonParams,
+  parseDappToFrame,
+  parseFrameToDapp,
+  parseFrameToPopup,
+  parsePopupToFrame,
+  parsePortOffer,
+  type DappToFrame,
+  type FrameToDapp,
+  type FrameToPopup,
+  type PopupToFrame,
+  type PortOffer,
+  type SessionId,
+} from './embed-protocol.js';
+export { serveEmbedFrame, type EmbedFrame, type FrameEnvironment, type FrameMessageLike, type PortLike } from './embed-frame.js';
+export {
+  createSiteHost,
+  type Decision,
+  type HeldRequestInfo,
+  type PopupEnvironment,
+  type PortTarget,
+  type SiteHost,
+  type SiteHostClient,
+  type SiteHostOptions,
+} from './site-host.js';

@@ -21,6 +21,13 @@ export interface RpcErrorData {
 /** The provider events defined by EIP-1193. */
 export type ProviderEventName = 'accountsChanged' | 'chainChanged' | 'connect' | 'disconnect' | 'message';
 
+/**
+ * Every event the core emits: the EIP-1193 ones, plus `siteRevoked` (`data: {origin}`), which
+ * tells a host serving other sites that the user revoked that origin's grant. Only the wallet's
+ * own page sees it; a host turns it into `accountsChanged []` for that origin.
+ */
+export type WalletEventName = ProviderEventName | 'siteRevoked';
+
 /** Main -> Worker, first message: how to load the module and where the vault lives. */
 export interface InitMessage {
   readonly v: 1;
@@ -58,7 +65,7 @@ export type ResponseMessage =
 export interface EventMessage {
   readonly v: 1;
   readonly type: 'event';
-  readonly event: ProviderEventName;
+  readonly event: WalletEventName;
   readonly data: unknown;
 }
 
@@ -141,6 +148,11 @@ export function isProviderEventName(name: unknown): name is ProviderEventName {
   return typeof name === 'string' && PROVIDER_EVENTS.has(name);
 }
 
+/** Whether `name` is an event the core emits (`isProviderEventName` or `siteRevoked`). */
+export function isWalletEventName(name: unknown): name is WalletEventName {
+  return name === 'siteRevoked' || isProviderEventName(name);
+}
+
 /**
  * Checks a message received by the Worker. Returns `undefined` for anything that is not a
  * well-formed message of this protocol version, so a stray `postMessage` cannot reach the core.
@@ -193,7 +205,7 @@ export function parseWorkerOutbound(data: unknown): WorkerOutbound | undefined {
     }
     case 'event': {
       const event = data['event'];
-      return isProviderEventName(event) ? { v: 1, type: 'event', event, data: data['data'] } : undefined;
+      return isWalletEventName(event) ? { v: 1, type: 'event', event, data: data['data'] } : undefined;
     }
     case 'fatal': {
       const error = data['error'];

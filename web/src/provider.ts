@@ -7,7 +7,13 @@
  * provider the embedding app passes in, if any, and are otherwise refused with 4200.
  */
 
-import { isSerializedOrigin, type ClientEvent, type CustodianClient, type RequestArguments } from './client.js';
+import {
+  isSerializedOrigin,
+  type ClientEvent,
+  type ClientState,
+  type RequestArguments,
+  type RequestOptions,
+} from './client.js';
 import {
   DisconnectedError,
   ErrorCode,
@@ -15,7 +21,7 @@ import {
   UnsupportedMethodError,
   fromRpcErrorData,
 } from './errors.js';
-import { isRpcErrorData, type ProviderEventName } from './protocol.js';
+import { isRpcErrorData, type ProviderEventName, type WalletEventName } from './protocol.js';
 import { reportListenerError } from './report-error.js';
 
 /** The minimal EIP-1193 surface: what `fallback` must provide. */
@@ -84,6 +90,17 @@ export const NODE_READ_METHODS: readonly string[] = Object.freeze([
   'web3_clientVersion',
 ]);
 
+/**
+ * What the provider needs from the wallet under it: a `CustodianClient` (a Worker on this page),
+ * or the connector's client (a wallet on another origin, `connectCustodian`).
+ */
+export interface ProviderClient {
+  /** `ready` once requests can be answered; the provider syncs its state on each `ready` event. */
+  readonly state: ClientState;
+  request(args: RequestArguments, options?: RequestOptions): Promise<unknown>;
+  subscribe(listener: (event: ClientEvent) => void): () => void;
+}
+
 /** Options of `new CustodianProvider`. */
 export interface ProviderOptions {
   /**
@@ -118,7 +135,7 @@ function sameAccounts(a: readonly string[], b: readonly string[]): boolean {
 export class CustodianProvider {
   /** Lets dapps tell this wallet apart (as `isMetaMask` does for MetaMask). */
   readonly isCustodian: true = true;
-  readonly #client: CustodianClient;
+  readonly #client: ProviderClient;
   readonly #origin: string | undefined;
   readonly #timeoutMs: number | undefined;
   readonly #fallback: EIP1193RequestFn | undefined;
@@ -130,7 +147,7 @@ export class CustodianProvider {
   /** Last accounts seen (results and events), to tell after a Worker restart what changed. */
   #accounts: readonly string[] | undefined;
 
-  constructor(client: CustodianClient, options: ProviderOptions = {}) {
+  constructor(client: ProviderClient, options: ProviderOptions = {}) {
     if (options.origin !== undefined && !isSerializedOrigin(options.origin)) {
       throw new TypeError('options.origin must be a serialized origin such as https://app.example');
     }
@@ -232,8 +249,11 @@ export class CustodianProvider {
     }
   }
 
-  #onWalletEvent(name: ProviderEventName, data: unknown): void {
+  #onWalletEvent(name: WalletEventName, data: unknown): void {
     switch (name) {
+      case 'siteRevoked':
+        // For the wallet's own page; a host serving sites sends them `accountsChanged` instead.
+        return;
       case 'accountsChanged':
         if (!isStringArray(data)) return;
         this.#accounts = [...data];

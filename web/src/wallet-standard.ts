@@ -266,7 +266,7 @@ export class CustodianSolanaWallet implements StandardWallet {
   /** Re-reads the accounts, e.g. after the app added a Solana account; emits `change` if they differ. */
   async refresh(): Promise<readonly WalletAccount[]> {
     if (!this.#connected) return this.#accounts;
-    await this.#loadSettled(false);
+    await this.#loadSettled();
     return this.#accounts;
   }
 
@@ -281,10 +281,20 @@ export class CustodianSolanaWallet implements StandardWallet {
   }
 
   async #connect(silent: boolean): Promise<{ readonly accounts: readonly WalletAccount[] }> {
-    // Silent: the dapp restores an earlier session without prompting; a locked wallet then
-    // simply has no accounts to offer instead of failing.
-    const loaded = await this.#loadSettled(!silent);
-    if (loaded || !silent) this.#connected = true;
+    if (silent) {
+      // The dapp restores an earlier session without prompting: it gets what the site was
+      // already granted (none while locked or never connected), and no prompt.
+      const loaded = await this.#loadSettled();
+      if (loaded && this.#accounts.length > 0) this.#connected = true;
+      return { accounts: this.#accounts };
+    }
+    // `wallet_connect` asks the user (a site's request is held until the wallet approves it)
+    // and answers with the accounts granted, of every chain; the Solana ones are ours.
+    this.#refreshes += 1;
+    const mine = this.#refreshes;
+    const granted = (await this.#ask('wallet_connect', {})) as { accounts?: unknown } | null;
+    this.#connected = true;
+    if (mine === this.#refreshes) this.#setAccounts(this.#toAccounts(granted?.accounts));
     return { accounts: this.#accounts };
   }
 
@@ -310,8 +320,8 @@ export class CustodianSolanaWallet implements StandardWallet {
    * during the request): that newer answer is the one kept, so only after it are
    * `#accounts` current. Returns this load's outcome.
    */
-  async #loadSettled(strict: boolean): Promise<boolean> {
-    const mine = this.#load(strict);
+  async #loadSettled(): Promise<boolean> {
+    const mine = this.#load();
     const loaded = await mine;
     for (let newest = this.#loading; newest !== mine; newest = this.#loading) {
       const waited = newest;
@@ -322,23 +332,22 @@ export class CustodianSolanaWallet implements StandardWallet {
   }
 
   /**
-   * Loads the Solana accounts. A locked wallet has none; with `strict` its refusal (4100
-   * Locked) is passed on instead. Returns whether the wallet answered with its accounts.
+   * Loads the Solana accounts the wallet gives this origin (`wallet_listAccounts`); a refusal
+   * (a locked or restarting wallet) counts as none. Returns whether the wallet answered.
    */
-  #load(strict: boolean): Promise<boolean> {
-    const loading = this.#fetchAccounts(strict);
+  #load(): Promise<boolean> {
+    const loading = this.#fetchAccounts();
     this.#loading = loading;
     return loading;
   }
 
-  async #fetchAccounts(strict: boolean): Promise<boolean> {
+  async #fetchAccounts(): Promise<boolean> {
     this.#refreshes += 1;
     const mine = this.#refreshes;
     let listed: unknown;
     try {
       listed = await this.#ask('wallet_listAccounts', {});
-    } catch (error) {
-      if (strict) throw error;
+    } catch {
       if (mine === this.#refreshes) this.#setAccounts([]);
       return false;
     }
@@ -396,7 +405,7 @@ export class CustodianSolanaWallet implements StandardWallet {
       this.#refreshes += 1;
       this.#setAccounts([]);
     } else if (event.type === 'ready' || (event.type === 'event' && event.event === 'accountsChanged')) {
-      void this.#load(false);
+      void this.#load();
     }
   }
 
@@ -481,7 +490,7 @@ export class CustodianSolanaWallet implements StandardWallet {
       })) as { account?: { address?: unknown }; signedMessage?: unknown; signature?: unknown };
       // Signing in connects: the account is then one of the wallet's accounts.
       this.#connected = true;
-      await this.#loadSettled(false);
+      await this.#loadSettled();
       const address = result?.account?.address;
       const account = this.#accounts.find((a) => a.address === address);
       if (account === undefined) throw new InvalidParamsError('the signed-in account is not a Solana account of this wallet');

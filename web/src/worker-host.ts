@@ -11,7 +11,7 @@
 import { openVaultStore, type SealedVault } from './store.js';
 import {
   PROTOCOL_VERSION,
-  isProviderEventName,
+  isWalletEventName,
   isRpcErrorData,
   parseWorkerInbound,
   type Endpoint,
@@ -150,7 +150,7 @@ export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () 
 
   const postEvents = (core: CustodianCore): void => {
     for (const { event, data } of core.takeEvents()) {
-      if (isProviderEventName(event)) post({ v: PROTOCOL_VERSION, type: 'event', event, data });
+      if (isWalletEventName(event)) post({ v: PROTOCOL_VERSION, type: 'event', event, data });
     }
   };
 

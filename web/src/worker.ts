@@ -15,16 +15,30 @@ import type { InitMessage } from './protocol.js';
 import { openStoredWallet, serveWorker, type CustodianCore, type OpenedWallet } from './worker-host.js';
 
 interface WasmContract {
-  readonly init: (input?: { module_or_path: string }) => Promise<unknown>;
+  readonly init: (input?: { module_or_path: string | Response }) => Promise<unknown>;
   readonly Custodian: new (sealed?: Uint8Array | null) => CustodianCore;
 }
 
 const contract: WasmContract = { init: initWasm, Custodian };
 
+/**
+ * Subresource Integrity of the default `.wasm` (next to the glue, `../pkg/`). The package ships
+ * the bare prefix; a site's build (`scripts/sri.mjs`, run over the files it serves) writes the
+ * file's SHA-384 into the marker, and from then on a changed `.wasm` is refused by `fetch`.
+ * The page cannot pin a Worker's own imports, so the hash lives here, in the Worker script.
+ */
+const WASM_INTEGRITY: string = 'sha384-' /* sri: ../pkg/custodian_wasm_bg.wasm */;
+
+async function defaultWasm(): Promise<string | Response> {
+  const url = new URL('../pkg/custodian_wasm_bg.wasm', import.meta.url);
+  if (WASM_INTEGRITY === 'sha384-') return url.href; // not pinned by this build
+  // Rejects (and the Worker reports that it could not start) if the bytes differ.
+  return fetch(url, { integrity: WASM_INTEGRITY, credentials: 'same-origin' });
+}
+
 async function open(init: InitMessage): Promise<OpenedWallet> {
-  // Without a URL the glue fetches `custodian_wasm_bg.wasm` next to itself, a pattern that
-  // bundlers recognise and rewrite.
-  await (init.wasmUrl === undefined ? contract.init() : contract.init({ module_or_path: init.wasmUrl }));
+  // A `wasmUrl` from the page names another file, which the hash above does not describe.
+  await contract.init({ module_or_path: init.wasmUrl ?? (await defaultWasm()) });
   return openStoredWallet({ indexedDB, name: init.dbName, construct: (sealed) => new contract.Custodian(sealed) });
 }
 

@@ -2,7 +2,9 @@
 // worker host over a MessageChannel, as in a page minus the browser Worker). The dapp side is
 // the standard's own code: getWallets() from @wallet-standard/app (via @wallet-standard/core)
 // finds the wallet; signatures are checked with @noble/curves and @solana/web3.js, sign-in with
-// @solana/wallet-standard-util.
+// @solana/wallet-standard-util. A dapp's wallet reaches the core the way a dapp on another
+// origin does (connector -> wallet frame -> site host, over simulated windows), with a user
+// who approves every request the core holds for consent.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -28,6 +30,7 @@ const {
   registerWallet,
 } = await import('../dist/index.js');
 const { FLOOR_KDF, loadWasm, realWorkers } = await import('./real-wasm.mjs');
+const { embedWorld } = await import('./embed-harness.mjs');
 
 // RFC 8032 §7.1 TEST 1: a published key pair, so the expected public key is not computed by
 // the code under test.
@@ -61,27 +64,13 @@ async function importKey(client) {
 }
 
 /**
- * The wallet host's side of docs/sites.md, for a user who says yes: a site request the core
- * holds for consent (4100 ConsentRequired) is approved from the wallet's own UI (no origin),
- * and its answer is the site's answer.
+ * The Solana wallet a dapp at ORIGIN gets: over the connector, the wallet frame and the site
+ * host, to the real core behind `client`; every request held for consent is approved.
  */
-function consenting(client) {
-  return {
-    subscribe: (listener) => client.subscribe(listener),
-    async request(args, options) {
-      try {
-        return await client.request(args, options);
-      } catch (error) {
-        if (error?.code !== 4100 || error?.data?.kind !== 'ConsentRequired') throw error;
-        return client.request({ method: 'wallet_approveRequest', params: { requestId: error.data.requestId } });
-      }
-    },
-  };
-}
-
-/** The user connects ORIGIN in the wallet (the core shows a site only the accounts it granted). */
-async function connectSite(client) {
-  await consenting(client).request({ method: 'wallet_connect', params: {} }, { origin: ORIGIN });
+function siteWallet(client) {
+  const world = embedWorld({ core: client, dappOrigin: ORIGIN, autoDecide: 'approve' });
+  const wallet = new CustodianSolanaWallet(world.client, { origin: ORIGIN });
+  return { wallet, world };
 }
 
 function recordChanges(wallet) {
@@ -158,16 +147,15 @@ test('the wallet object: chains, the six features, no signAndSendTransaction', (
 
 test('connect returns the Solana account; signMessage through the feature verifies with noble', async () => {
   const client = newClient('connect');
-  const wallet = new CustodianSolanaWallet(consenting(client), { origin: ORIGIN });
+  const { wallet, world } = siteWallet(client);
   const changes = recordChanges(wallet);
   const { connect } = wallet.features['standard:connect'];
 
-  // No vault yet: the core shows a site no accounts (docs/sites.md), silent or not.
+  // No vault yet: a silent connect offers nothing, a prompting one passes the refusal on.
   assert.deepEqual((await connect({ silent: true })).accounts, []);
-  assert.deepEqual((await connect()).accounts, []);
+  await assert.rejects(connect(), (e) => e.code === 4100);
 
   await importKey(client);
-  await connectSite(client);
   const { accounts } = await connect();
   assert.equal(accounts.length, 1);
   const [account] = accounts;
@@ -193,8 +181,7 @@ test('connect returns the Solana account; signMessage through the feature verifi
 test('signTransaction through the feature: one, and a batch signed all or nothing', async () => {
   const client = newClient('transactions');
   await importKey(client);
-  await connectSite(client);
-  const wallet = new CustodianSolanaWallet(consenting(client), { origin: ORIGIN });
+  const { wallet, world } = siteWallet(client);
   const [account] = (await wallet.features['standard:connect'].connect()).accounts;
   const me = new PublicKey(ADDRESS);
   const blockhash = new PublicKey(new Uint8Array(32).fill(7)).toBase58();
@@ -236,12 +223,14 @@ test('signTransaction through the feature: one, and a batch signed all or nothin
   await assert.rejects(signTransaction({ account: unknown, transaction: transfer(6) }), (e) => e.code === 4100);
 });
 
-test('signIn through the feature: the reference verifier accepts it, and it connects', async () => {
+test('signIn through the feature: after connecting, the reference verifier accepts it', async () => {
   const client = newClient('sign-in');
   await importKey(client);
-  await connectSite(client);
-  const wallet = new CustodianSolanaWallet(consenting(client), { origin: ORIGIN });
+  const { wallet, world } = siteWallet(client);
   const changes = recordChanges(wallet);
+  // A site signs in once connected (the core refuses a sign-in from a site it does not know).
+  await assert.rejects(wallet.features['solana:signIn'].signIn({}), (e) => e.code === 4100 && e.data.kind === 'SiteNotConnected');
+  await wallet.features['standard:connect'].connect();
   const input = { statement: 'Sign in to the example app', uri: `${ORIGIN}/login`, version: '1', nonce: 'a1b2c3d4e5', chainId: 'mainnet' };
   const [output] = await wallet.features['solana:signIn'].signIn(input);
   assert.equal(output.account, wallet.accounts[0], 'the output account is the connected WalletAccount');
@@ -264,8 +253,7 @@ test('signIn through the feature: the reference verifier accepts it, and it conn
 test('accounts follow the vault: lock empties them, unlock restores them, disconnect drops them', async () => {
   const client = newClient('events');
   await importKey(client);
-  await connectSite(client);
-  const wallet = new CustodianSolanaWallet(consenting(client), { origin: ORIGIN });
+  const { wallet, world } = siteWallet(client);
   const changes = recordChanges(wallet);
   const [account] = (await wallet.features['standard:connect'].connect()).accounts;
 
@@ -298,27 +286,29 @@ test('several Solana accounts: a new one and a rename reach the dapp as change e
     method: 'wallet_import',
     params: { password: 'pw', mnemonic: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about', kdf: FLOOR_KDF },
   });
-  await connectSite(client);
-  const wallet = new CustodianSolanaWallet(consenting(client), { origin: ORIGIN });
-  const { accounts } = await wallet.features['standard:connect'].connect();
+  // The wallet's own page (no origin) sees every account, and refresh() picks up a new one.
+  const own = new CustodianSolanaWallet(client);
+  const { accounts } = await own.features['standard:connect'].connect();
   assert.equal(accounts.length, 1, 'the import derives one Solana account');
-  const changes = recordChanges(wallet);
+  const changes = recordChanges(own);
   await client.request({ method: 'wallet_addAccount', params: { chain: 'solana' } });
-  // A grant names its accounts: the user connects the site again to give it the new one.
-  await client.request({ method: 'wallet_revokeSite', params: { origin: ORIGIN } });
-  await connectSite(client);
   // refresh() right away: the core's accountsChanged for the new account starts a load of its
   // own while refresh() waits; refresh() must still answer with the new list.
-  const both = await wallet.refresh();
-  assert.equal(both.length, 2);
-  assert.equal(both[0], accounts[0]);
-  // The change reached the dapp once, by itself.
+  const mine = await own.refresh();
+  assert.equal(mine.length, 2);
+  assert.equal(mine[0], accounts[0]);
+  // The change reached the page once, by itself.
   assert.deepEqual(changes.map((c) => c.accounts.length), [2]);
-  // Renaming a Solana account changes its label, so the dapp gets a new account object.
-  await client.request({ method: 'wallet_renameAccount', params: { address: both[1].address, label: 'Savings' } });
+  // Renaming a Solana account changes its label, so the page gets a new account object.
+  await client.request({ method: 'wallet_renameAccount', params: { address: mine[1].address, label: 'Savings' } });
   await waitFor(() => changes.length === 2);
   assert.equal(changes[1].accounts[1].label, 'Savings');
-  assert.equal(changes[1].accounts[0], both[0]);
+  assert.equal(changes[1].accounts[0], mine[0]);
+  own.detach();
+  // A site connecting now is granted both (the default grant is every account).
+  const { wallet, world } = siteWallet(client);
+  const both = (await wallet.features['standard:connect'].connect()).accounts;
+  assert.deepEqual(both.map((a) => a.address), mine.map((a) => a.address));
   const message = new TextEncoder().encode('two keys');
   const outputs = await wallet.features['solana:signMessage'].signMessage(...both.map((account) => ({ account, message })));
   outputs.forEach((out, i) => assert.equal(ed25519.verify(out.signature, message, both[i].publicKey), true));

@@ -5,7 +5,9 @@ import { BrowserProvider, type Eip1193Provider } from 'ethers';
 import { createWalletClient, custom, type EIP1193Provider as ViemProvider } from 'viem';
 import {
   announceProvider,
+  connectCustodian,
   createCustodian,
+  createSiteHost,
   ProviderRpcError,
   type Custodian,
   type EIP6963ProviderDetail,
@@ -36,4 +38,27 @@ export function consumer(): void {
   void custodian.request({ method: 'wallet_unlock', params: { password: 'pw' } }, { timeoutMs: 60_000 });
   // @ts-expect-error params are an array or an object
   void custodian.request({ method: 'eth_chainId', params: 'x' });
+}
+
+/** A dapp on another origin: the connector's provider is the same EIP-1193 provider. */
+export function embedded(): void {
+  const { provider, solana, ready, disconnect } = connectCustodian({ walletUrl: 'https://wallet.example', timeoutMs: 120_000 });
+  const asEthers: Eip1193Provider = provider;
+  new BrowserProvider(provider);
+  createWalletClient({ transport: custom(provider) });
+  void asEthers;
+  void solana?.features['standard:connect'].connect();
+  void ready().then(disconnect);
+  // @ts-expect-error the wallet URL is required
+  connectCustodian({});
+}
+
+/** The wallet window's side. */
+export function walletWindow(): void {
+  const custodian = createCustodian();
+  const host = createSiteHost({ client: custodian.client, onHeld: (held) => void held?.requestId });
+  void host.decide('req-1', 'approve', { accounts: ['0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'] });
+  // @ts-expect-error approve or reject only
+  void host.decide('req-1', 'maybe');
+  host.close();
 }
