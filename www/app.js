@@ -237,6 +237,15 @@ byId('lock').addEventListener('click', () => {
   })().catch(fatal);
 });
 
+// Following the link of the view already shown changes no hash: show that view afresh, so new
+// held requests or sites appear.
+byId('nav').addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('a[data-route]') : null;
+  if (link && link.getAttribute('data-route') === route() && state === 'unlocked') {
+    void refresh().catch(fatal);
+  }
+});
+
 window.addEventListener('hashchange', () => {
   say('');
   if (state === 'unlocked') void refresh().catch(fatal);

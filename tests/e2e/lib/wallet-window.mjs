@@ -1,12 +1,7 @@
 // The wallet window (the wallet app opened by a dapp as index.html?mode=popup), driven by the
 // embedded-wallet tests. Every selector these tests use on it is in WINDOWS below, so a change
 // of the app's markup is a change here only.
-//
-// Until the wallet app has its popup mode (it imports www/site-host.js), the tests use a
-// stand-in page with the same calls (tests/e2e/pages/embed-popup.html); afterwards the app.
 
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -14,12 +9,6 @@ import { fileURLToPath } from 'node:url';
  * built www/, to try these tests against a wallet app before it is merged).
  */
 export const WWW = process.env.EMBED_TEST_WWW ?? fileURLToPath(new URL('../../../www/', import.meta.url));
-const www = WWW;
-
-/** Whether the wallet app serves dapps itself (one of its scripts imports site-host.js). */
-export const APP_HAS_POPUP_MODE = readdirSync(www, { recursive: true })
-  .filter((name) => /\.m?js$/.test(name) && !name.startsWith('vendor') && !name.endsWith('site-host.js'))
-  .some((name) => /site-host\.js/.test(readFileSync(join(www, name), 'utf8')));
 
 const WINDOWS = {
   // The wallet app (www/index.html?mode=popup), as the app branch builds it: the unlock field
@@ -43,22 +32,9 @@ const WINDOWS = {
     },
     revokeButton: (page, origin) => page.getByRole('button', { name: `Disconnect ${origin}` }),
   },
-  // The stand-in (tests/e2e/pages/embed-popup.html).
-  stand_in: {
-    popupPath: '/test/embed-popup.html?mode=popup',
-    loaded: (page) => page.waitForSelector('body[data-state="ready"], body[data-state="unlocked"]'),
-    password: (page) => page.locator('#unlock-password'),
-    unlockButton: (page) => page.locator('#unlock-form button'),
-    unlocked: (page) => page.waitForSelector('body[data-state="unlocked"]'),
-    approveButton: (page) => page.locator('#requests li button', { hasText: 'Approve' }).first(),
-    riskConfirmation: () => null,
-    rejectButton: (page) => page.locator('#requests li button', { hasText: 'Reject' }).first(),
-    openSites: async () => undefined,
-    revokeButton: (page, origin) => page.locator('#sites li', { hasText: origin }).getByRole('button', { name: 'Revoke' }),
-  },
 };
 
-const ui = APP_HAS_POPUP_MODE ? WINDOWS.app : WINDOWS.stand_in;
+const ui = WINDOWS.app;
 
 /** The wallet window path to give the demo (`?popup=`), or undefined for the app's default. */
 export const POPUP_PATH = ui.popupPath;
