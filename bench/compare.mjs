@@ -48,7 +48,7 @@ async function runNode(o) {
     load: async () => {
       const glue = await import(`${pathToFileURL(join(v.dir, 'custodian_wasm.js')).href}?variant=${i}`);
       glue.initSync({ module: readFileSync(join(v.dir, 'custodian_wasm_bg.wasm')) });
-      return { Custodian: glue.Custodian };
+      return { Custodian: glue.Custodian, glue };
     },
   }));
   return compareVariants(variants, { ...o, ed25519, log: (t) => console.log(`[node] ${t}`) });

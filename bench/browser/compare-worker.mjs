@@ -10,7 +10,7 @@ self.onmessage = async ({ data }) => {
       load: async () => {
         const glue = await import(`${base}/custodian_wasm.js`);
         await glue.default({ module_or_path: `${base}/custodian_wasm_bg.wasm` });
-        return { Custodian: glue.Custodian };
+        return { Custodian: glue.Custodian, glue };
       },
     }));
     const result = await compareVariants(variants, { ...data, ed25519, log: (t) => self.postMessage({ log: t }) });
