@@ -28,14 +28,33 @@ function rawSigners(glue, fx) {
  * `variants`: [{name, load: async () => ({Custodian, memory})}]; `ed25519`: @noble/curves'
  * ed25519 (for the Solana fixture). Returns {name: {op: {opsPerSec, ...}}, firstCall: {...}}.
  */
-export async function compareVariants(variants, { ops, rounds, budgetMs, ed25519, log = () => {} }) {
+export async function compareVariants(variants, { ops, rounds, budgetMs, ed25519, anchors = null, log = () => {} }) {
   const runners = [];
+  let solSeed = null;
+  // Raw-signing anchors (ethers, @noble) in the same loop, so `*_raw` ratios come from one run.
+  const anchorNames = [];
+  if (anchors) {
+    const ethKey = hexBytes(ETH_PRIVATE_KEY);
+    const digest = new Uint8Array(32).fill(0x42);
+    const message = new TextEncoder().encode(MESSAGE);
+    const table = {
+      secp256k1_raw: {
+        'ethers 6': () => anchors.ethersKey.sign(digest),
+        '@noble/curves': () => anchors.secp256k1.sign(digest, ethKey, { prehash: false, format: 'recovered' }),
+      },
+      ed25519_raw: { '@noble/curves': (seed) => anchors.ed25519.sign(message, seed) },
+    };
+    anchors.table = table;
+    anchors.ethKey = ethKey;
+    for (const op of ops) for (const name of Object.keys(table[op] ?? {})) anchorNames.push([op, name]);
+  }
   const firstCall = {};
   for (const v of variants) {
     const t0 = performance.now();
     const { Custodian, glue } = await v.load();
     const loaded = performance.now() - t0;
     const fx = await setupCustodian(Custodian);
+    solSeed ??= fx.solSeed;
     fx.solPublicKey = ed25519.getPublicKey(fx.solSeed);
     const requests = custodianRequests(fx);
     const unlock = (c) => async () => {
@@ -63,6 +82,12 @@ export async function compareVariants(variants, { ops, rounds, budgetMs, ed25519
     }
     log(`${v.name}: loaded in ${loaded.toFixed(1)} ms`);
   }
+  if (anchorNames.length) {
+    for (const [op, name] of anchorNames) {
+      const fn = anchors.table[op][name];
+      runners.push({ key: `${op}|anchor:${name}`, run: (budget) => timeCase(() => fn(solSeed), budget) });
+    }
+  }
   const timing = await interleave(runners, {
     rounds,
     budgetMs,
@@ -75,5 +100,7 @@ export async function compareVariants(variants, { ops, rounds, budgetMs, ed25519
     out[v.name] = {};
     for (const op of ops) out[v.name][op] = timing[`${op}|${v.name}`];
   }
-  return { results: out, firstCall };
+  const anchorResults = {};
+  for (const [op, name] of anchorNames) (anchorResults[op] ??= {})[name] = timing[`${op}|anchor:${name}`];
+  return { results: out, firstCall, anchors: anchorResults };
 }
