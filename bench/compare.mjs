@@ -43,15 +43,19 @@ function parseArgs(argv) {
 
 async function runNode(o) {
   const { ed25519 } = await import('@noble/curves/ed25519.js');
+  const { secp256k1 } = await import('@noble/curves/secp256k1.js');
+  const { SigningKey } = await import('ethers');
+  const { ETH_PRIVATE_KEY } = await import('./lib/fixtures.mjs');
+  const anchors = { secp256k1, ed25519, ethersKey: new SigningKey(ETH_PRIVATE_KEY) };
   const variants = o.variants.map((v, i) => ({
     name: v.name,
     load: async () => {
       const glue = await import(`${pathToFileURL(join(v.dir, 'custodian_wasm.js')).href}?variant=${i}`);
       glue.initSync({ module: readFileSync(join(v.dir, 'custodian_wasm_bg.wasm')) });
-      return { Custodian: glue.Custodian };
+      return { Custodian: glue.Custodian, glue };
     },
   }));
-  return compareVariants(variants, { ...o, ed25519, log: (t) => console.log(`[node] ${t}`) });
+  return compareVariants(variants, { ...o, ed25519, anchors, log: (t) => console.log(`[node] ${t}`) });
 }
 
 async function runBrowser(o) {
@@ -82,12 +86,16 @@ async function runBrowser(o) {
   }
 }
 
-function table(envName, o, { results, firstCall }) {
+function table(envName, o, { results, firstCall, anchors }) {
   const base = o.variants[0].name;
   const lines = [`${envName}:`, '', `| Operation | ${o.variants.map((v) => v.name).join(' | ')} |`, `|---|${o.variants.map(() => '---').join('|')}|`];
   for (const op of o.ops) {
     const b = results[base][op].opsPerSec;
     lines.push(`| ${op} | ${o.variants.map((v) => `${Math.round(results[v.name][op].opsPerSec).toLocaleString('en-US')}/s (${(results[v.name][op].opsPerSec / b).toFixed(2)}x)`).join(' | ')} |`);
+  }
+  for (const [op, byName] of Object.entries(anchors ?? {})) {
+    const b = results[base][op].opsPerSec;
+    for (const [name, r] of Object.entries(byName)) lines.push(`| ${op}: ${name} | ${Math.round(r.opsPerSec).toLocaleString('en-US')}/s (${(r.opsPerSec / b).toFixed(2)}x of ${base}) |${o.variants.slice(1).map(() => ' |').join('')}`);
   }
   lines.push(`| first call of ${o.ops[0]} | ${o.variants.map((v) => `${firstCall[v.name][o.ops[0]].toFixed(2)} ms`).join(' | ')} |`);
   return lines.join('\n');

@@ -8,6 +8,9 @@
 // With neither --node nor --browser, both run. Needs `scripts/build-wasm.sh` first (web/pkg);
 // builds web/dist (tsc) itself when it is missing or stale. Writes into bench/out/:
 // results.json, results.md, chart.svg and chart.png (the SVG rendered by Chromium).
+//
+// Custodian's signing figures are for a wallet whose audit log is in its steady state (2,000
+// signatures made first, see lib/cases.mjs); CUSTODIAN_BENCH_AUDIT_FILL=N changes that number.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { AUDIT_FILL } from './lib/cases.mjs';
 import { readNative } from './lib/native.mjs';
 import { renderChart, renderMarkdown, summarise } from './lib/report.mjs';
 import { measureSizes } from './lib/sizes.mjs';
@@ -158,6 +162,7 @@ async function runBrowser(opts) {
         slowBudgetMs: opts.slowBudgetMs,
         only: opts.only,
         walletCore: opts.walletCore,
+        auditFill: AUDIT_FILL,
         coldReps: opts.coldReps,
       },
       { timeout: 0 },
@@ -212,7 +217,7 @@ async function main() {
     return;
   }
   ensureBuilt();
-  const report = { machine: machine(), options: { rounds: opts.rounds, budgetMs: opts.budgetMs, slowBudgetMs: opts.slowBudgetMs, quick: opts.quick, only: opts.only }, environments: {} };
+  const report = { machine: machine(), options: { auditFill: AUDIT_FILL, rounds: opts.rounds, budgetMs: opts.budgetMs, slowBudgetMs: opts.slowBudgetMs, quick: opts.quick, only: opts.only }, environments: {} };
   const { anchorVersions } = await import('./node/libs.mjs');
   report.versions = anchorVersions();
   if (opts.native) {

@@ -7,6 +7,7 @@
 
 import { CustodianClient } from '/web/dist/client.js';
 import { ETH_PRIVATE_KEY, KDF_19M, KDF_64M, MNEMONIC, PASSWORD } from '/bench/lib/fixtures.mjs';
+import { fillAuditLog } from '/bench/lib/cases.mjs';
 import { interleave, median, timeCase } from '/bench/lib/measure.mjs';
 
 const SLOW_OPS = new Set(['argon2_64m', 'argon2_19m', 'vault_decrypt']);
@@ -81,16 +82,18 @@ function phases(runs, names) {
 }
 
 window.runBench = async (options) => {
-  const { rounds, budgetMs, slowBudgetMs, only, walletCore, coldReps } = options;
+  const { rounds, budgetMs, slowBudgetMs, only, walletCore, coldReps, auditFill } = options;
   const stamp = Date.now();
   log('starting the bench Worker');
   const bench = endpoint('/bench/browser/worker.mjs');
   await bench.ready;
-  const setup = await bench.call({ cmd: 'setup', only, walletCore });
+  const setup = await bench.call({ cmd: 'setup', only, walletCore, auditFill });
   for (const p of setup.problems) log(`CHECK FAILED: ${p}`);
 
   log('starting the wallet Workers (Worker RPC)');
   const rpcMain = await walletClient(`bench-main-${stamp}`, { password: PASSWORD, mnemonic: MNEMONIC, kdf: KDF_19M });
+  log(`filling the RPC wallet's audit log (${auditFill} signatures)`);
+  await fillAuditLog((req) => rpcMain.request(req), auditFill);
   const rpcSlow = await walletClient(`bench-slow-${stamp}`, { password: PASSWORD, mnemonic: MNEMONIC, kdf: KDF_64M });
   const unlock = (client) => async () => {
     await client.request({ method: 'wallet_lock' });

@@ -8,10 +8,10 @@ import { loadAnchors, loadCustodian } from '/bench/browser/libs.mjs';
 
 let cases = [];
 
-async function setup({ only, walletCore }) {
+async function setup({ only, walletCore, auditFill }) {
   const custodian = await loadCustodian();
   const L = await loadAnchors({ walletCore });
-  const fx = await setupCustodian(custodian.Custodian);
+  const fx = await setupCustodian(custodian.Custodian, { auditFill });
   cases = await buildCases(L, fx);
   if (only) cases = cases.filter((c) => only.some((o) => c.op.includes(o)));
   const problems = await checkCases(cases);

@@ -85,10 +85,27 @@ function strip0x(hex) {
 }
 
 /**
+ * Every signing request appends an entry to the vault's audit log and reseals the vault, and
+ * that costs time in proportion to the log's length (docs/benchmarks.md). The log keeps at most
+ * 2,000 entries (`audit::MAX_ENTRIES`) and folds the oldest 500 into a checkpoint beyond that,
+ * so a wallet in use settles between 1,500 and 2,000 entries. Custodian is measured there, in
+ * that steady state, not on a fresh vault whose log grows while it is being timed (which would
+ * charge the faster case for the entries it adds). `CUSTODIAN_BENCH_AUDIT_FILL=0` measures a
+ * fresh vault instead.
+ */
+export const AUDIT_FILL = Number(globalThis.process?.env?.CUSTODIAN_BENCH_AUDIT_FILL ?? 2000);
+
+/** Signs `count` messages through `request` (a Custodian or a CustodianClient) to fill the log. */
+export async function fillAuditLog(request, count = AUDIT_FILL) {
+  const req = { method: 'personal_sign', params: ['0x00', ETH_ADDRESS] };
+  for (let i = 0; i < count; i++) await request(req);
+}
+
+/**
  * Sets up Custodian (two vaults: the floor KDF for signing and the 19 MiB unlock, and
  * 64 MiB t=3 for the 64 MiB unlock) and returns the fixtures the anchors need.
  */
-export async function setupCustodian(Custodian) {
+export async function setupCustodian(Custodian, { auditFill = AUDIT_FILL } = {}) {
   const call = async (c, method, params) => {
     const result = await c.request(params === undefined ? { method } : { method, params });
     c.takeSave();
@@ -115,6 +132,10 @@ export async function setupCustodian(Custodian) {
   const ethExported = await call(main, 'wallet_export', { password: PASSWORD, what: 'privateKey', address: eth.address });
   if (ethExported.privateKey !== ETH_PRIVATE_KEY) throw new Error('Ethereum key does not match Hardhat #0');
   const solSeed = fromHex(exported.privateKey);
+  await fillAuditLog(async (req) => {
+    await main.request(req);
+    main.takeSave();
+  }, auditFill);
   return { main, slow, solAddress: sol.address, solSeed, solPublicKey: null, call };
 }
 

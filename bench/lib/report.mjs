@@ -137,6 +137,7 @@ export function renderMarkdown(report) {
   lines.push(`Run: ${m.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), ${m.node}, ${m.chromium}.`);
   lines.push(`Load average (1/5/15 min) at start ${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd?.join(' / ') ?? '?'}.`);
   lines.push(`Median of ${report.options.rounds} interleaved rounds (${report.options.budgetMs} ms per case per round; slow cases at least one operation).`);
+  if (report.options.auditFill !== undefined) lines.push(`Custodian's signing wallets made ${report.options.auditFill.toLocaleString('en-US')} signatures before timing (audit log in its steady state: every signature appends an entry and reseals the vault).`);
   lines.push('');
   lines.push('### Custodian against the fastest anchor');
   lines.push('');

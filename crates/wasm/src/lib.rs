@@ -8,6 +8,8 @@
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "bench")]
+mod bench;
 mod custodian;
 mod plain_json;
 pub use custodian::Custodian;

@@ -114,20 +114,20 @@ impl Mnemonic {
             return Err(MnemonicError::WordCount { found });
         }
         let canonical = join_words(normalized.split_whitespace());
-        // bip39 checks every word against the list and the checksum bits against SHA-256 of
-        // the entropy; its `Mnemonic` zeroizes itself on drop (crate feature "zeroize").
-        let checked = bip39::Mnemonic::parse_in_normalized(Language::English, &canonical).map_err(
-            |e| match e {
-                bip39::Error::UnknownWord(i) => MnemonicError::UnknownWord {
-                    position: i.saturating_add(1),
-                },
-                bip39::Error::BadWordCount(n) => MnemonicError::WordCount { found: n },
-                _ => MnemonicError::Checksum,
-            },
-        )?;
+        // Words are looked up here rather than through bip39's parser: each crate that reads
+        // bip39's English list gets its own copy of it (a 2,048-entry table and 13 KB of
+        // strings) in the .wasm, and this module already needs it for `from_entropy`.
         let mut indices = Zeroizing::new(Vec::with_capacity(found));
-        // Indices are below 2048, so the conversion to u16 never fails.
-        indices.extend(checked.word_indices().filter_map(|i| u16::try_from(i).ok()));
+        for (position, word) in canonical.split(' ').enumerate() {
+            let index = English::index_of(word).ok_or(MnemonicError::UnknownWord {
+                position: position.saturating_add(1),
+            })?;
+            indices.push(index);
+        }
+        // The last word carries the checksum: the entropy must re-encode to the same words.
+        if indices_from_entropy(entropy_of(&indices).expose_secret()) != indices {
+            return Err(MnemonicError::Checksum);
+        }
         Ok(Self {
             indices,
             phrase: into_secret_string(canonical),
@@ -136,23 +136,7 @@ impl Mnemonic {
 
     /// The entropy this phrase encodes (16 to 32 bytes).
     pub fn to_entropy(&self) -> SecretVec {
-        // words * 11 bits = entropy bits + entropy bits / 32, so entropy bytes = words * 4 / 3.
-        let entropy_len = self.indices.len().saturating_mul(4) / 3;
-        let mut bytes = Zeroizing::new(Vec::with_capacity(entropy_len.saturating_add(1)));
-        let mut acc: u32 = 0;
-        let mut pending: u32 = 0;
-        for &index in self.indices.iter() {
-            acc = acc.wrapping_shl(BITS_PER_WORD) | u32::from(index);
-            pending = pending.wrapping_add(BITS_PER_WORD);
-            while pending >= 8 {
-                pending = pending.wrapping_sub(8);
-                bytes.push(acc.wrapping_shr(pending).to_be_bytes()[3]);
-            }
-            acc &= 1u32.wrapping_shl(pending).wrapping_sub(1);
-        }
-        // What is left after the entropy bytes is the checksum, already checked when parsing.
-        bytes.truncate(entropy_len);
-        SecretVec::new(core::mem::take(&mut *bytes))
+        entropy_of(&self.indices)
     }
 
     /// The canonical phrase: lower-case words separated by single spaces.
@@ -247,6 +231,26 @@ fn into_secret_string(mut text: Zeroizing<String>) -> SecretString {
     SecretString::new(core::mem::take(&mut *text))
 }
 
+/// The entropy that 11-bit word `indices` encode, without the checksum bits that end them.
+fn entropy_of(indices: &[u16]) -> SecretVec {
+    // words * 11 bits = entropy bits + entropy bits / 32, so entropy bytes = words * 4 / 3.
+    let entropy_len = indices.len().saturating_mul(4) / 3;
+    let mut bytes = Zeroizing::new(Vec::with_capacity(entropy_len.saturating_add(2)));
+    let mut acc: u32 = 0;
+    let mut pending: u32 = 0;
+    for &index in indices {
+        acc = acc.wrapping_shl(BITS_PER_WORD) | u32::from(index);
+        pending = pending.wrapping_add(BITS_PER_WORD);
+        while pending >= 8 {
+            pending = pending.wrapping_sub(8);
+            bytes.push(acc.wrapping_shr(pending).to_be_bytes()[3]);
+        }
+        acc &= 1u32.wrapping_shl(pending).wrapping_sub(1);
+    }
+    bytes.truncate(entropy_len);
+    SecretVec::new(core::mem::take(&mut *bytes))
+}
+
 /// Entropy followed by its checksum bits (the first `len / 4` bits of SHA-256), cut into
 /// 11-bit word indices. The caller has checked that `entropy` is 16 to 32 bytes, a multiple of 4.
 fn indices_from_entropy(entropy: &[u8]) -> Zeroizing<Vec<u16>> {
@@ -279,6 +283,14 @@ impl English {
         indices
             .iter()
             .map(move |&i| list.get(usize::from(i)).copied().unwrap_or(""))
+    }
+
+    /// The index of `word` in the list (binary search: the English list is sorted).
+    fn index_of(word: &str) -> Option<u16> {
+        let list = Language::English.word_list();
+        list.binary_search(&word)
+            .ok()
+            .and_then(|i| u16::try_from(i).ok())
     }
 }
 
