@@ -1285,3 +1285,26 @@ fn an_approved_request_still_meets_the_policy() {
     assert_eq!(approved.len(), 1);
     assert_eq!(approved[0]["details"]["origin"], SITE);
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_site_cannot_write_the_audit_log_with_made_up_approvals() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    let entries = h.audit_entries().len();
+    h.saved = None;
+    // Well-formed digests nobody holds, from a site that never connected and from one that
+    // did: refused, and neither the log nor the vault changes (no save to write).
+    for (i, origin) in [OTHER, SITE].into_iter().cycle().take(40).enumerate() {
+        let digest = format!("{i:064x}");
+        let e = h
+            .call(
+                Some(origin),
+                "wallet_submitApprovals",
+                json!({"approvalDigest": digest, "signatures": []}),
+            )
+            .unwrap_err();
+        assert_eq!(e["code"], 4100, "{e}");
+    }
+    assert!(h.saved.is_none(), "a site's refused submission saved the vault");
+    assert_eq!(h.audit_entries().len(), entries);
+}
