@@ -387,8 +387,8 @@ impl Wallet {
         // submission for anything else is refused unlogged, so a page cannot grow the audit
         // log (and the sealed vault) with made-up digests.
         if env.origin.is_some() {
-            let pending = approval::find_pending(&state, &digest, now)
-                .map_err(|e| approval_error(&e))?;
+            let pending =
+                approval::find_pending(&state, &digest, now).map_err(|e| approval_error(&e))?;
             if env.origin != pending.request.get("origin").and_then(Value::as_str) {
                 return Err(origin_not_allowed());
             }
