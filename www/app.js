@@ -225,7 +225,13 @@ if (mode === 'popup') {
   // The embedded wallet's window: site-host.js relays dapp requests and answers them with the
   // user's decision (written with the embed mode, not part of the standalone page).
   const { createSiteHost } = await import('./site-host.js');
-  const host = createSiteHost({ client: custodian.client, onHeld: () => app.navigate('requests') });
+  // While locked only the route changes: re-rendering the unlock view on each held request
+  // would let a dapp clear what the user is typing (docs/threat-model.md, Review, session 2).
+  const onHeld = () => {
+    if (state === 'unlocked') app.navigate('requests');
+    else if (location.hash !== '#/requests') location.hash = '#/requests';
+  };
+  const host = createSiteHost({ client: custodian.client, onHeld });
   app.decide = host.decide;
 }
 

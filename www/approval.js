@@ -33,6 +33,12 @@ const METHOD_NAMES = {
   wallet_connect: 'Connect',
 };
 const SEVERITY_LABEL = { danger: 'Danger', warning: 'Warning', info: 'Note' };
+/**
+ * Approve stays disabled this long after a screen appears: the next held request opens where
+ * the last one was, so a double click (or a click the site timed) meant for one screen must not
+ * approve the next. The value of Firefox's security dialog delay.
+ */
+export const APPROVE_DELAY_MS = 1000;
 
 /**
  * The requesting origin, large: scheme and host apart so that look-alike hosts stand out; a
@@ -220,9 +226,14 @@ export function renderApproval({ held, decide, accounts = [], onDecided = () => 
   let choice = null;
   const updateApprove = () => {
     const sharing = choice === null || choice.boxes.some((box) => box.checked);
-    approve.disabled = busy || !sharing || (understood !== null && !understood.checked);
+    approve.disabled = busy || waiting || !sharing || (understood !== null && !understood.checked);
   };
   let busy = false;
+  let waiting = true;
+  setTimeout(() => {
+    waiting = false;
+    updateApprove();
+  }, APPROVE_DELAY_MS);
 
   const body = [];
   if (isConnect) {

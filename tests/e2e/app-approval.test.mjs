@@ -69,6 +69,8 @@ test('approval screen: hostile text stays text, danger needs "I understand", dec
   // Danger: Approve only after the explicit confirmation.
   assert.equal(await page.getByTestId('approve').isDisabled(), true);
   await page.getByTestId('understand-danger').check();
+  // Enabled only once the screen has been up for APPROVE_DELAY_MS (tests/e2e/app-sites.test.mjs).
+  await page.waitForFunction(() => !document.querySelector('[data-testid="approve"]').disabled);
   assert.equal(await page.getByTestId('approve').isDisabled(), false);
   await shots(page, 'approval-danger');
   await page.getByTestId('understand-danger').uncheck();

@@ -94,3 +94,45 @@ test('connect, share one account, disconnect in Settings; a rejected signing req
   assert.deepEqual(await cspViolations(page), []);
   assertOnlyOwnOrigin(browser);
 });
+
+test('a click meant for one approval does not approve the request that opens in its place', { timeout: 120_000 }, async (t) => {
+  if (!hasSites) {
+    t.skip('this core has no site methods yet');
+    return;
+  }
+  const owner = (method, params) => page.evaluate(([m, p]) => window.custodianDev.request({ method: m, params: p }), [method, params]);
+  const connect = await asSite('eth_requestAccounts', []);
+  await owner('wallet_approveRequest', { requestId: connect.error.data.requestId });
+  const ethereum = (await asSite('eth_accounts', [])).result;
+
+  // Two requests that look alike: once the first is approved, the second is the only one left
+  // and opens by itself, its Approve where the first one's was.
+  const first = (await asSite('personal_sign', [utf8Hex('message 1'), ethereum[0]])).error.data.requestId;
+  const second = (await asSite('personal_sign', [utf8Hex('message 2'), ethereum[0]])).error.data.requestId;
+  await page.getByRole('link', { name: /Requests/ }).click();
+  await page.locator(`[data-testid="request-item"][data-request-id="${first}"] button`).click();
+  const firstApprove = page.locator(`[data-testid="approval"][data-request-id="${first}"] [data-testid="approve"]`);
+  await firstApprove.waitFor();
+  await page.waitForFunction((id) => !document.querySelector(`[data-request-id="${id}"] [data-testid="approve"]`)?.disabled, first);
+  const box = await firstApprove.boundingBox();
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.click(x, y);
+  // The user clicks again (a double click, or an impatient second click) as the next one opens.
+  const secondApprove = page.locator(`[data-testid="approval"][data-request-id="${second}"] [data-testid="approve"]`);
+  await secondApprove.waitFor();
+  const again = await secondApprove.boundingBox();
+  assert.ok(Math.abs(again.x - box.x) < 2 && Math.abs(again.y - box.y) < 2, 'the second Approve opens where the first one was');
+  await page.mouse.click(x, y);
+
+  await page.waitForTimeout(1500);
+  const held = await owner('wallet_listRequests', {});
+  assert.deepEqual(
+    held.map((r) => r.requestId),
+    [second],
+    'the second request is still waiting for a click meant for it',
+  );
+  await owner('wallet_rejectRequest', { requestId: second });
+  await owner('wallet_revokeSite', { origin: SITE });
+  assert.deepEqual(problems, []);
+});

@@ -241,7 +241,8 @@ export function jsonParams(params: unknown): { readonly params: unknown } | { re
   } catch {
     return { error: { code: -32602, message: 'params must be plain JSON', data: { kind: 'InvalidParams' } } };
   }
-  if (text.length > MAX_PARAMS_BYTES) {
+  // A UTF-16 unit is at least one UTF-8 byte, so the cheap test first; bytes are what is bounded.
+  if (text.length > MAX_PARAMS_BYTES || new TextEncoder().encode(text).length > MAX_PARAMS_BYTES) {
     return { error: { code: -32602, message: `params are larger than ${MAX_PARAMS_BYTES} bytes`, data: { kind: 'InvalidParams' } } };
   }
   return { params: JSON.parse(text) as unknown };

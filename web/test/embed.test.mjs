@@ -134,6 +134,10 @@ test('params reach the wallet as plain JSON of bounded size', () => {
   assert.equal(jsonParams(cycle).error.code, -32602);
   assert.equal(jsonParams(['x'.repeat(MAX_PARAMS_BYTES)]).error.code, -32602);
   assert.deepEqual(jsonParams(['x'.repeat(MAX_PARAMS_BYTES - 10)]).params[0].length, MAX_PARAMS_BYTES - 10);
+  // The bound is in UTF-8 bytes, not UTF-16 units: 3 bytes per '€' puts this at 1.5 MiB.
+  assert.equal(jsonParams(['€'.repeat(MAX_PARAMS_BYTES / 2)]).error.code, -32602);
+  const fits = Math.floor(MAX_PARAMS_BYTES / 3) - 10;
+  assert.equal(jsonParams(['€'.repeat(fits)]).params[0].length, fits);
 });
 
 // --- The whole path

@@ -1285,3 +1285,89 @@ fn an_approved_request_still_meets_the_policy() {
     assert_eq!(approved.len(), 1);
     assert_eq!(approved[0]["details"]["origin"], SITE);
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_site_cannot_write_the_audit_log_with_made_up_approvals() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    let entries = h.audit_entries().len();
+    h.saved = None;
+    // Well-formed digests nobody holds, from a site that never connected and from one that
+    // did: refused, and neither the log nor the vault changes (no save to write).
+    for (i, origin) in [OTHER, SITE].into_iter().cycle().take(40).enumerate() {
+        let digest = format!("{i:064x}");
+        let e = h
+            .call(
+                Some(origin),
+                "wallet_submitApprovals",
+                json!({"approvalDigest": digest, "signatures": []}),
+            )
+            .unwrap_err();
+        assert_eq!(e["code"], 4100, "{e}");
+    }
+    assert!(
+        h.saved.is_none(),
+        "a site's refused submission saved the vault"
+    );
+    assert_eq!(h.audit_entries().len(), entries);
+}
+
+/// Review, session 2 (docs/threat-model.md): spellings of methods, params and origins a page
+/// might try to slip past the rule table.
+#[wasm_bindgen_test(unsupported = test)]
+fn a_site_cannot_reach_owner_methods_by_spelling() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    for method in [
+        "Wallet_listRequests",
+        "WALLET_LISTREQUESTS",
+        " wallet_listRequests",
+        "wallet_listRequests\u{0}",
+        "wallet_approverequest",
+    ] {
+        h.err(Some(SITE), method, json!({}), -32601, "MethodNotFound");
+    }
+    // The array form of an owner method's params is still the owner method.
+    for (method, params) in [
+        ("wallet_listRequests", json!([{}])),
+        ("wallet_approveRequest", json!([{"requestId": "00"}])),
+        (
+            "wallet_export",
+            json!([{"address": HARDHAT_0, "password": "pw"}]),
+        ),
+    ] {
+        let e = h.call(Some(SITE), method, params).unwrap_err();
+        assert!(
+            e["data"]["kind"] == "OriginNotAllowed" || e["code"] == -32602,
+            "{method}: {e}"
+        );
+    }
+    // A JSON-RPC batch is not a request at all.
+    let batch = json!([{"id": 1, "method": "wallet_listRequests", "params": {}}]).to_string();
+    let mut rng = rand_core::OsRng;
+    let mut env = Env {
+        rng: &mut rng,
+        now_ms: h.now,
+        origin: Some(SITE),
+    };
+    let resp: Value = serde_json::from_str(&h.wallet.handle_json(&batch, &mut env)).unwrap();
+    assert_eq!(resp["error"]["code"], -32600, "{resp}");
+    // Origins a browser never reports, or that would give one site a second spelling.
+    for bad in [
+        "https://app.example.",
+        "https://user:pw@app.example",
+        "https://APP.example",
+        "https://app.example:0443",
+        "file:///etc/passwd",
+        "https://xn--80ak6aa92e.com/",
+        "https://[::1]:443",
+    ] {
+        h.err(
+            Some(bad),
+            "eth_accounts",
+            json!([]),
+            -32602,
+            "InvalidOrigin",
+        );
+    }
+}

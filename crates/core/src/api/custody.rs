@@ -383,10 +383,13 @@ impl Wallet {
         self.approval = None;
         let digest = normalize_digest(&p.approval_digest);
         let state = read_state(self.keyring(now)?)?;
-        // The origin first: a site may only carry out what it asked for itself.
-        if let Ok(pending) = approval::find_pending(&state, &digest, now) {
-            let held = pending.request.get("origin").and_then(Value::as_str);
-            if env.origin.is_some() && env.origin != held {
+        // The origin first: a site may only carry out what it asked for itself. A site's
+        // submission for anything else is refused unlogged, so a page cannot grow the audit
+        // log (and the sealed vault) with made-up digests.
+        if env.origin.is_some() {
+            let pending =
+                approval::find_pending(&state, &digest, now).map_err(|e| approval_error(&e))?;
+            if env.origin != pending.request.get("origin").and_then(Value::as_str) {
                 return Err(origin_not_allowed());
             }
         }
