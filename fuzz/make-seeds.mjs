@@ -2,7 +2,9 @@
 // and fixtures, so each target starts from inputs that reach deep into its parser.
 // Run from anywhere: `node fuzz/make-seeds.mjs` (needs `npm ci`). Output is deterministic.
 
-import { createCipheriv, pbkdf2Sync, scryptSync } from 'node:crypto';
+import {
+  createCipheriv, createHash, createPrivateKey, createPublicKey, pbkdf2Sync, scryptSync, sign,
+} from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { computeAddress } from 'ethers';
@@ -139,6 +141,112 @@ const sol = json('tests/vectors/solana_vectors.json').transactions[0];
 seed('solana_transaction', 'web3js-transfer-unsigned', Buffer.from(sol.unsigned_wire_base64, 'base64'));
 seed('solana_transaction', 'web3js-transfer-signed', Buffer.from(sol.signed_wire_base64, 'base64'));
 seed('solana_transaction', 'web3js-transfer-message', hex(sol.message_hex));
+
+// --- policy_json: docs/policy.md's examples with a request of each kind, and a stored slot.
+const usdc = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
+const treasury = {
+  version: 1,
+  approvers: [
+    { name: 'alice', publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a' },
+    { name: 'bob', publicKey: '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c' },
+  ],
+  quorum: 2,
+  rules: {
+    allowedChains: ['eip155:1', 'solana:mainnet'],
+    unlisted: 'approval',
+    overLimit: 'approval',
+    messageSigning: 'approval',
+    ethereum: {
+      maxValueWei: '1000000000000000000',
+      maxFeeWei: '10000000000000000',
+      windows: [{ periodSeconds: 86400, maxValueWei: '3000000000000000000' }],
+      tokens: [{ address: usdc, maxAmount: '10000000000',
+        windows: [{ periodSeconds: 86400, maxAmount: '20000000000' }] }],
+      denyRecipients: ['0x000000000000000000000000000000000000dEaD'],
+      allowContracts: [usdc],
+      allowSelectors: ['0xa9059cbb', '0x095ea7b3'],
+      typedData: { allowVerifyingContracts: ['0x000000000022d473030f116ddee9f6b43ac78ba3'] },
+    },
+    solana: {
+      maxLamports: '5000000000',
+      windows: [{ periodSeconds: 86400, maxLamports: '9000000000' }],
+      tokens: [{ mint: 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', maxAmount: '20000000000' }],
+      allowRecipients: ['9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin'],
+    },
+  },
+};
+const owner = { version: 1, approvers: [], quorum: 0, rules: { allowedChains: ['eip155:1'],
+  messageSigning: 'allow', export: 'deny', ethereum: { maxValueWei: '1000' } } };
+const r = '0x1111111111111111111111111111111111111111';
+const history = [{ t: 1699999000000, asset: 'eip155:1:native', amount: '2500000000000000000' }];
+const ethTx = (value, data) => ({ to: data ? usdc : r, value, data, gas: '0x5208', nonce: '0x0',
+  chainId: '0x1', maxFeePerGas: '0x3b9aca00', maxPriorityFeePerGas: '0x1' });
+// transfer(r, 5e9) and approve(r, 2^256 - 1): an ERC-20 spend and an unlimited approval.
+const transfer = '0xa9059cbb' + r.slice(2).padStart(64, '0') + (5e9).toString(16).padStart(64, '0');
+const approve = '0x095ea7b3' + r.slice(2).padStart(64, '0') + 'f'.repeat(64);
+seed('policy_json', 'tx-within-limit', JSON.stringify({ policy: treasury, subject: 'tx',
+  request: ethTx('0xde0b6b3a7640000'), chainId: 1, history }));
+seed('policy_json', 'tx-token-transfer', JSON.stringify({ policy: treasury, subject: 'tx',
+  request: ethTx('0x0', transfer), chainId: 1 }));
+seed('policy_json', 'tx-unlimited-approve', JSON.stringify({ policy: treasury, subject: 'tx',
+  request: ethTx('0x0', approve), chainId: 1 }));
+seed('policy_json', 'typed-mail', JSON.stringify({ policy: treasury, subject: 'typed', request: mail, chainId: 1 }));
+seed('policy_json', 'auth-7702', JSON.stringify({ policy: treasury, subject: 'auth',
+  request: { chainId: 1, address: r, nonce: 0 }, chainId: 1 }));
+seed('policy_json', 'sol-transfer', JSON.stringify({ policy: treasury, subject: 'sol',
+  transactions: [sol.unsigned_wire_base64], chain: 'solana:mainnet' }));
+seed('policy_json', 'owner-message', JSON.stringify({ policy: owner, subject: 'message' }));
+seed('policy_json', 'owner-export', JSON.stringify({ policy: owner, subject: 'export' }));
+seed('policy_json', 'slot', JSON.stringify({ v: 1, policy: owner,
+  spends: [{ t: 1699999000000, asset: 'eip155:1:native', amount: '10' }], pending: [], used: [] }));
+
+// --- audit_log: exported logs signed with the target's fixed audit seed (0x5a x 32), as
+// docs/audit-log.md specifies, so the seeds verify. First byte = the target's mode.
+const auditKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'),
+  Buffer.alloc(32, 0x5a)]), format: 'der', type: 'pkcs8' });
+const auditPub = createPublicKey(auditKey).export({ format: 'der', type: 'spki' }).subarray(12).toString('hex');
+const canonical = (v) => Array.isArray(v) ? `[${v.map(canonical).join(',')}]`
+  : v !== null && typeof v === 'object'
+    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`
+    : JSON.stringify(v);
+const domainHash = (label, v) => createHash('sha256').update(label).update(Buffer.from([0]))
+  .update(canonical(v)).digest();
+const zeros = '0'.repeat(64);
+function auditEntries(from, count, prev) {
+  const lines = [];
+  for (let seq = from; seq < from + count; seq++) {
+    const body = { details: { i: seq }, event: seq % 3 ? 'sign.allowed' : 'vault.unlocked',
+      prevHash: prev, seq, time: 1700000000000 + seq };
+    const h = domainHash('custodian/v1/audit-entry', body);
+    lines.push(canonical({ ...body, hash: h.toString('hex'), sig: sign(null, h, auditKey).toString('hex') }));
+    prev = h.toString('hex');
+  }
+  return lines;
+}
+function auditExport(lines) {
+  const last = lines.length ? JSON.parse(lines[lines.length - 1]) : {};
+  const body = { count: lines.length, exportedAt: 1700000200000, format: 'custodian-audit-log/1',
+    headHash: last.hash ?? null, lastSeq: last.seq ?? null, publicKey: auditPub };
+  const sig = sign(null, domainHash('custodian/v1/audit-head', body), auditKey).toString('hex');
+  return [canonical({ ...body, sig }), ...lines].map((l) => `${l}\n`).join('');
+}
+const cpBody = { checkpoint: { at: 1700000100000, entries: 10, events: { 'sign.allowed': 6, 'vault.unlocked': 4 },
+  fromSeq: 0, fromTime: 1700000000000, toTime: 1700000000009 }, hash: 'ab'.repeat(32), seq: 9 };
+const checkpoint = canonical({ ...cpBody,
+  sig: sign(null, domainHash('custodian/v1/audit-checkpoint', cpBody), auditKey).toString('hex') });
+const fromZero = auditEntries(0, 5, zeros);
+const fromCheckpoint = [checkpoint, ...auditEntries(10, 4, 'ab'.repeat(32))];
+const mode = (m, ...parts) => Buffer.concat([Buffer.from([m]), ...parts.map((p) => Buffer.from(p))]);
+seed('audit_log', 'verify-from-entry-0', mode(0, auditExport(fromZero)));
+seed('audit_log', 'verify-from-checkpoint', mode(0, auditExport(fromCheckpoint)));
+seed('audit_log', 'verify-empty-log', mode(0, auditExport([])));
+seed('audit_log', 'edit-delete-line-2', mode(1, [0, 0, 2, 0]));
+seed('audit_log', 'edit-swap-checkpoint', mode(1, [1, 2, 1, 2]));
+seed('audit_log', 'edit-replace-line', mode(1, [0, 4, 3, 0], '{"seq":1}'));
+seed('audit_log', 'resign-chain', mode(2, JSON.stringify(fromZero.slice(0, 3).map((l) => JSON.parse(l)))));
+seed('audit_log', 'resign-checkpoint', mode(2, JSON.stringify([cpBody, JSON.parse(fromCheckpoint[1])])));
+seed('audit_log', 'slot-lines', mode(3, fromZero.map((l) => `${l}\n`).join('')));
+seed('audit_log', 'slot-checkpoint', mode(3, fromCheckpoint.map((l) => `${l}\n`).join('')));
 
 for (const [target, files] of Object.entries(seeds)) {
   const dir = new URL(`${target}/`, corpus);

@@ -20,7 +20,13 @@ section "build-wasm: cargo build (release, wasm32-unknown-unknown)"
 # The release profile keeps symbols (strip = false): stripping also drops the
 # `target_features` section, and wasm-opt then rejects rustc's bulk-memory instructions.
 # wasm-opt strips names later anyway.
-cargo build -p custodian-wasm --release --target wasm32-unknown-unknown
+# Reproducible: the absolute paths of this checkout and of CARGO_HOME (panic locations, debug
+# info) are mapped to fixed prefixes, so the same commit builds to the same bytes in any
+# directory; scripts/reproducible-build.sh checks it. RUSTFLAGS reach only wasm32 crates
+# (--target), not build scripts; CARGO_ENCODED_RUSTFLAGS keeps paths with spaces whole.
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+CARGO_ENCODED_RUSTFLAGS="--remap-path-prefix=$ROOT=/custodian"$'\x1f'"--remap-path-prefix=$cargo_home=/cargo" \
+    cargo build --locked -p custodian-wasm --release --target wasm32-unknown-unknown
 
 section "build-wasm: wasm-bindgen --target web"
 rm -rf "$unoptimised"

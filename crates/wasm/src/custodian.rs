@@ -4,15 +4,17 @@
 //! the same call works in the browser, in Node and through the CLI. Everything is a direct
 //! call into `custodian_core::api::Wallet`; this file only converts between JS and Rust.
 
-use custodian_core::api::{ApiError, Env, RpcRequest, Wallet};
+use custodian_core::api::{ApiError, RpcRequest, Wallet};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+use crate::randomness::{Host, PlatformRng};
+
 /// The wallet, as JavaScript sees it.
 #[wasm_bindgen]
 pub struct Custodian {
-    wallet: Wallet,
+    host: Host,
 }
 
 /// The host's clock, in unix milliseconds. `Date.now()` is a whole number well inside `u64`.
@@ -53,7 +55,9 @@ impl Custodian {
             }
             _ => Wallet::new(),
         };
-        Ok(Custodian { wallet })
+        Ok(Custodian {
+            host: Host::new(wallet),
+        })
     }
 
     /// EIP-1193 `request`: resolves with the result, rejects with `{code, message, data}`.
@@ -77,7 +81,7 @@ impl Custodian {
     /// `{bytes: Uint8Array, generation: number}`, else `undefined`.
     #[wasm_bindgen(js_name = takeSave)]
     pub fn take_save(&mut self) -> JsValue {
-        let Some(sealed) = self.wallet.take_save() else {
+        let Some(sealed) = self.host.take_save() else {
             return JsValue::UNDEFINED;
         };
         let out = js_sys::Object::new();
@@ -94,7 +98,7 @@ impl Custodian {
     /// Provider events caused by the last request: `[{event, data}]`.
     #[wasm_bindgen(js_name = takeEvents)]
     pub fn take_events(&mut self) -> JsValue {
-        to_js(&self.wallet.take_events())
+        to_js(&self.host.take_events())
     }
 }
 
@@ -105,12 +109,8 @@ impl Custodian {
             return Err(custodian_core::api::sites::invalid_origin());
         }
         let request = RpcRequest::from_value(crate::plain_json::to_json_value(&args)?)?;
-        let mut rng = rand_core::OsRng;
-        let mut env = Env {
-            rng: &mut rng,
-            now_ms: now_ms(),
-            origin,
-        };
-        self.wallet.handle(request, &mut env)
+        // Never OsRng: its fill_bytes panics (a trap) when getrandom fails (randomness.rs).
+        self.host
+            .answer(request, &mut PlatformRng, now_ms(), origin)
     }
 }

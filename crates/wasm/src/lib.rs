@@ -1,7 +1,8 @@
 //! The WebAssembly facade over `custodian-core`.
 //!
 //! Randomness comes from the browser's `crypto.getRandomValues` (through getrandom's `js`
-//! backend); everything else is a one-line call into the core.
+//! backend), and a failure of it is a typed error rather than a trap ([`randomness`]);
+//! everything else is a one-line call into the core.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::arithmetic_side_effects))]
@@ -12,6 +13,7 @@ use wasm_bindgen::prelude::*;
 mod bench;
 mod custodian;
 mod plain_json;
+pub mod randomness;
 pub use custodian::Custodian;
 
 /// The version of this module, so the page can show which build it runs.
