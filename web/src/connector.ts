@@ -216,6 +216,8 @@ export class EmbedClient implements ProviderClient {
   #state: ClientState = 'starting';
   #nextId = 1;
   #helloTimer: ReturnType<typeof setInterval> | undefined;
+  /** Whether the frame has loaded its (wallet) document, so a hello can reach it. */
+  #frameLoaded = false;
   #frameTimer: ReturnType<typeof setTimeout> | undefined;
   #popup: PopupLike | null = null;
   #popupState: PopupState = 'none';
@@ -242,9 +244,13 @@ export class EmbedClient implements ProviderClient {
     this.#popupTimeoutMs = options.popupTimeoutMs ?? 30_000;
 
     this.#unlisten = env.listen((event) => this.#onMessage(event));
-    this.#frame = env.createFrame(embedUrl.href, () => this.#hello());
-    // The frame's first document is about:blank of this page's origin; hellos sent to it are
-    // dropped by the target-origin check, so they can start at once and repeat until answered.
+    this.#frame = env.createFrame(embedUrl.href, () => {
+      this.#frameLoaded = true;
+      this.#hello();
+    });
+    // Hellos wait for the frame's load: before it the frame holds about:blank of this page's
+    // origin, and a message to it would only be dropped by the target-origin check (with a
+    // console error in the dapp's page). After it they repeat until answered.
     this.#helloTimer = setInterval(() => this.#hello(), HELLO_INTERVAL_MS);
     this.#frameTimer = setTimeout(() => {
       this.#fail(
@@ -364,7 +370,7 @@ export class EmbedClient implements ProviderClient {
   }
 
   #hello(): void {
-    if (this.#state !== 'starting') return;
+    if (this.#state !== 'starting' || !this.#frameLoaded) return;
     this.#post({ type: 'hello', session: this.#session });
   }
 
