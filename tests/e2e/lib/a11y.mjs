@@ -1,5 +1,6 @@
-// Accessibility checks the a11y browser tests share: axe-core's WCAG 2.1 A/AA rules, no sideways
-// scrolling at phone width, the WCAG 2.2 minimum target size, and visible keyboard focus.
+// Accessibility checks the a11y browser tests share: axe-core's WCAG 2.1 A/AA rules, the
+// contrast of form fields' borders (1.4.11, which axe leaves out), no sideways scrolling at
+// phone width, the WCAG 2.2 minimum target size, and visible keyboard focus.
 //
 // axe is injected with `page.evaluate` of its source: a DevTools evaluation is not subject to
 // the page's Content-Security-Policy, so the wallet keeps its strict policy (no `bypassCSP`, no
@@ -67,13 +68,38 @@ export async function smallTargets(page, min = MIN_TARGET) {
   }, min);
 }
 
+/**
+ * Text fields and selects whose border is the only thing that shows where to type, with a
+ * border of less than 3:1 against the field's background (WCAG 1.4.11 Non-text Contrast, which
+ * axe does not check).
+ * @param {import('playwright-core').Page} page
+ */
+export async function faintFieldBorders(page) {
+  return page.evaluate(() => {
+    const rgb = (color) => (color.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+    const luminance = (color) => {
+      const [r, g, b] = rgb(color).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const faint = [];
+    for (const el of document.querySelectorAll('input[type="text"], input[type="password"], input[type="number"], input:not([type]), select, textarea')) {
+      if (el.closest('[hidden]') || el.getClientRects().length === 0) continue;
+      const style = getComputedStyle(el);
+      const [a, b] = [luminance(style.borderTopColor), luminance(style.backgroundColor)];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < 3) faint.push(`${el.tagName.toLowerCase()}${el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : ''} border ${style.borderTopColor} is ${ratio.toFixed(2)}:1`);
+    }
+    return faint;
+  });
+}
+
 /** How many CSS px the page is wider than the viewport (0 or less: no sideways scrolling). */
 export async function overflowX(page) {
   return page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
 }
 
 /**
- * Audits the screen shown: axe at the current size, then at 360×740 axe again (the phone
+ * Audits the screen shown: axe and field borders at the current size, then at 360×740 axe again (the phone
  * layout), no horizontal scroll and target sizes; saves tests/out/a11y-NAME.png and
  * a11y-NAME-360.png. Returns the problems found (empty when it passes), each prefixed by NAME.
  * @param {import('playwright-core').Page} page
@@ -83,6 +109,7 @@ export async function auditScreen(page, name) {
   const problems = [];
   const size = page.viewportSize();
   for (const v of await axeViolations(page)) problems.push(`${name}: axe ${v}`);
+  for (const f of await faintFieldBorders(page)) problems.push(`${name}: field ${f} (< 3:1)`);
   await screenshot(page, `a11y-${name}`);
   await page.setViewportSize(PHONE);
   for (const v of await axeViolations(page)) if (!problems.includes(`${name}: axe ${v}`)) problems.push(`${name} (360px): axe ${v}`);
