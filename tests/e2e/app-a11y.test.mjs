@@ -250,6 +250,9 @@ test('keyboard only: create a wallet, the QR dialog, approve a connect request; 
     await tabTo(page, (f) => f.testid === 'approve', { max: 12 });
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="no-requests"]');
+    // The Approve button is gone with the request: the focus goes to the view's heading, not
+    // back to the start of the page.
+    assert.equal(await heading(), 'Requests');
     assert.ok((await asSite(page, 'eth_accounts', [])).result.includes(ethereum[0]), 'the site got the account');
 
     assert.deepEqual(problems, []);
