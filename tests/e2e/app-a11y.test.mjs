@@ -67,6 +67,7 @@ test('every screen of the wallet: WCAG 2.1 A/AA (axe), no sideways scroll and 24
   await page.waitForFunction(() => /too weak/.test(document.querySelector('[data-testid="form-error"]').textContent));
   found.push(...(await auditScreen(page, 'create-weak')));
   await fillNewPassword(page, 'create-password', PASSWORD);
+  assert.equal(await page.getByTestId('form-error').textContent(), '', 'editing the form clears the stale error');
   found.push(...(await auditScreen(page, 'create')));
   await page.getByRole('button', { name: 'Create wallet' }).click();
   await page.waitForSelector('[data-step="phrase"]', { timeout: 60_000 });
