@@ -73,8 +73,9 @@ function fatal(error) {
 }
 
 /**
- * Replaces the view. A new view (not a re-render) gets the focus on its heading, so keyboard
- * and screen-reader users start at its top.
+ * Replaces the view. A new view gets the focus on its heading, so keyboard and screen-reader
+ * users start at its top; so does a re-render that removed the focused control (e.g. the
+ * Approve button of a decided request), rather than dropping the focus to the page's start.
  * @param {string} name
  * @param {HTMLElement} element
  */
@@ -83,8 +84,11 @@ function show(name, element) {
   currentView = name;
   document.body.dataset.view = name;
   const container = byId('view');
+  // A control disabled while its request ran (Approve) has already dropped the focus to <body>.
+  const hadFocus = container.contains(document.activeElement) || document.activeElement === document.body;
   if (container.firstElementChild !== element || container.childElementCount !== 1) container.replaceChildren(element);
-  if (changed) {
+  const lostFocus = hadFocus && !container.contains(document.activeElement);
+  if (changed || lostFocus) {
     const heading = element.querySelector('h1');
     if (heading instanceof HTMLElement) {
       heading.tabIndex = -1;

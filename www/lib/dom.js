@@ -88,7 +88,8 @@ export function field(labelText, control, hint) {
 }
 
 /**
- * An error line for a form, announced when it changes (role="alert"), empty until used.
+ * An error line for a form, announced when it changes (role="alert"), empty until used, and
+ * emptied when the user next edits the form it is in.
  * @returns {HTMLParagraphElement & {show(text: string): void, clear(): void}}
  */
 export function formError() {
@@ -97,6 +98,8 @@ export function formError() {
   );
   element.show = (text) => {
     element.textContent = text;
+    // Editing the form makes the message stale (a meter saying "strong" under "too weak").
+    element.closest('form')?.addEventListener('input', element.clear, { once: true });
   };
   element.clear = () => {
     element.textContent = '';

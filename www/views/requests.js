@@ -62,16 +62,19 @@ export async function renderRequests(app) {
       ),
       review,
     );
-    review.addEventListener('click', () => {
+    /** @param {boolean} focus */
+    const open = (focus) => {
       const approval = renderApproval({ held: entry, decide: app.decide, accounts, onDecided });
       item.replaceChildren(approval);
       approval.querySelector('h2')?.setAttribute('tabindex', '-1');
-      /** @type {HTMLElement | null} */ (approval.querySelector('h2'))?.focus();
-    });
+      if (focus) /** @type {HTMLElement | null} */ (approval.querySelector('h2'))?.focus();
+    };
+    review.addEventListener('click', () => open(true));
+    // One request: open it straight away. The view is not in the document yet, so the focus
+    // stays with the view's heading (app.js puts it there); the next Tab enters the request.
+    if (held.length === 1) open(false);
     return item;
   });
   const list = h('ul', { class: 'request-list plain', 'data-testid': 'request-list' }, items);
-  // One request: open it straight away.
-  if (held.length === 1) queueMicrotask(() => /** @type {HTMLButtonElement} */ (items[0].querySelector('button'))?.click());
   return h('section', { class: 'view-requests' }, heading, h('p', { class: 'muted', text: `${held.length} waiting, oldest first.` }), list);
 }
