@@ -4,8 +4,21 @@
 //! Each test file uses only part of this module.
 #![allow(dead_code)]
 
+use std::collections::BTreeSet;
+
+use base64::Engine;
 use custodian_core::api::{Env, Wallet};
+use custodian_core::chains::solana::{
+    Address, CompiledInstruction, Message, MessageHeader, MessageVersion, SYSTEM_PROGRAM,
+};
 use serde_json::{json, Value};
+
+/// The protocol reference, whose method tables the policy and sites tests check themselves
+/// against.
+pub const PROTOCOL_DOC: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../docs/protocol.md"
+));
 
 /// Hardhat's and Anvil's documented development mnemonic; accounts #0 and #1 are published in
 /// their docs (hardhat.org "Hardhat Network" reference, `npx hardhat node` output).
@@ -43,4 +56,50 @@ pub fn call(
         (None, Some(e)) => Err(e.clone()),
         _ => panic!("response must hold exactly one of result and error: {text}"),
     }
+}
+
+/// Method names in the first column of docs/protocol.md's method tables.
+pub fn documented_methods() -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for line in PROTOCOL_DOC.lines() {
+        let Some(rest) = line.strip_prefix("| `") else {
+            continue;
+        };
+        let first_cell = rest.split(" | ").next().unwrap_or("");
+        for (i, part) in format!("`{first_cell}").split('`').enumerate() {
+            if i % 2 == 1 && !part.is_empty() {
+                out.insert(part.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// A legacy transaction in which `from` sends 1 lamport, base64, unsigned.
+pub fn solana_transfer(from: &str) -> String {
+    let from = Address::parse(from).unwrap();
+    let to = Address::new([2; 32]);
+    let system = Address::parse(SYSTEM_PROGRAM).unwrap();
+    let mut data = vec![2, 0, 0, 0];
+    data.extend(1u64.to_le_bytes());
+    let message = Message {
+        version: MessageVersion::Legacy,
+        header: MessageHeader {
+            num_required_signatures: 1,
+            num_readonly_signed: 0,
+            num_readonly_unsigned: 1,
+        },
+        account_keys: vec![from, to, system],
+        recent_blockhash: [7; 32],
+        instructions: vec![CompiledInstruction {
+            program_id_index: 2,
+            accounts: vec![0, 1],
+            data,
+        }],
+        address_table_lookups: Vec::new(),
+    };
+    let mut wire = vec![1u8];
+    wire.extend([0u8; 64]);
+    wire.extend(message.serialize().unwrap());
+    base64::engine::general_purpose::STANDARD.encode(wire)
 }
