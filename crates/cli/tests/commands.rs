@@ -11,13 +11,9 @@
 
 mod common;
 
-use common::{path_str, run, run_ok, Scratch, FLOOR_KDF_ARGS};
+use common::{path_str, run, run_ok, stderr, Scratch, FLOOR_KDF_ARGS, HARDHAT_0, HARDHAT_MNEMONIC};
 use serde_json::{json, Value};
 
-/// Hardhat's and Anvil's documented development mnemonic and its published account #0
-/// (hardhat.org, "Hardhat Network" reference; `npx hardhat node` prints the same).
-const HARDHAT_MNEMONIC: &str = "test test test test test test test test test test test junk";
-const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const HARDHAT_0_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 const PASSWORD: &str = "cli test password";
@@ -91,10 +87,6 @@ impl Setup {
         );
         String::from_utf8(out.stdout).unwrap()
     }
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]
