@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{floor_kdf, HARDHAT_0, HARDHAT_MNEMONIC};
+use common::{floor_kdf, solana_transfer, HARDHAT_0, HARDHAT_MNEMONIC};
 use custodian_core::api::Wallet;
 use custodian_core::audit::{self, AuditFailure};
 use custodian_core::keys::ed25519::Ed25519PrivateKey;
@@ -692,40 +692,6 @@ fn exports_and_messages_follow_their_switches() {
     // No secret ever reaches the log.
     let (jsonl, _) = h.audit();
     assert!(!jsonl.contains("junk") && !jsonl.contains("\"pw\""));
-}
-
-/// A legacy Solana transaction in which `from` sends `lamports` to a fixed account, base64.
-fn solana_transfer(from: &str, lamports: u64) -> String {
-    use base64::Engine;
-    use custodian_core::chains::solana::{
-        Address, CompiledInstruction, Message, MessageHeader, MessageVersion, SYSTEM_PROGRAM,
-    };
-    let mut data = vec![2, 0, 0, 0];
-    data.extend(lamports.to_le_bytes());
-    let message = Message {
-        version: MessageVersion::Legacy,
-        header: MessageHeader {
-            num_required_signatures: 1,
-            num_readonly_signed: 0,
-            num_readonly_unsigned: 1,
-        },
-        account_keys: vec![
-            Address::parse(from).unwrap(),
-            Address::new([2; 32]),
-            Address::parse(SYSTEM_PROGRAM).unwrap(),
-        ],
-        recent_blockhash: [7; 32],
-        instructions: vec![CompiledInstruction {
-            program_id_index: 2,
-            accounts: vec![0, 1],
-            data,
-        }],
-        address_table_lookups: Vec::new(),
-    };
-    let mut wire = vec![1u8];
-    wire.extend([0u8; 64]);
-    wire.extend(message.serialize().unwrap());
-    base64::engine::general_purpose::STANDARD.encode(wire)
 }
 
 /// Held requests of every shape (positional EIP-1193 params, Solana objects, a site's sign-in)

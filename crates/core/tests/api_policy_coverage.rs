@@ -30,7 +30,7 @@ fn deny_all() -> Value {
 /// Valid params for every documented method.
 fn samples(solana: &str) -> Vec<(&'static str, Value)> {
     let kdf = floor_kdf();
-    let tx = solana_transfer(solana);
+    let tx = solana_transfer(solana, 1);
     let typed = json!({
         "types": {
             "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "chainId", "type": "uint256"}],

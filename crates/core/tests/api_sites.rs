@@ -237,7 +237,7 @@ fn classify(outcome: &Result<Value, Value>) -> Outcome {
 fn rule_table(solana: &str) -> Vec<(&'static str, Value, Outcome, Outcome)> {
     use Outcome::*;
     let kdf = floor_kdf();
-    let tx = solana_transfer(solana);
+    let tx = solana_transfer(solana, 1);
     let typed = json!({
         "types": {
             "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "chainId", "type": "uint256"}],

@@ -75,13 +75,13 @@ pub fn documented_methods() -> BTreeSet<String> {
     out
 }
 
-/// A legacy transaction in which `from` sends 1 lamport, base64, unsigned.
-pub fn solana_transfer(from: &str) -> String {
+/// A legacy transaction in which `from` sends `lamports` to a fixed account, base64, unsigned.
+pub fn solana_transfer(from: &str, lamports: u64) -> String {
     let from = Address::parse(from).unwrap();
     let to = Address::new([2; 32]);
     let system = Address::parse(SYSTEM_PROGRAM).unwrap();
     let mut data = vec![2, 0, 0, 0];
-    data.extend(1u64.to_le_bytes());
+    data.extend(lamports.to_le_bytes());
     let message = Message {
         version: MessageVersion::Legacy,
         header: MessageHeader {
