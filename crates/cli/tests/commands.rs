@@ -11,7 +11,10 @@
 
 mod common;
 
-use common::{path_str, run, run_ok, stderr, Scratch, FLOOR_KDF_ARGS, HARDHAT_0, HARDHAT_MNEMONIC};
+use common::{
+    path_str, run, run_ok, run_on_vault, stderr, Scratch, FLOOR_KDF_ARGS, HARDHAT_0,
+    HARDHAT_MNEMONIC,
+};
 use serde_json::{json, Value};
 
 const HARDHAT_0_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -68,14 +71,7 @@ impl Setup {
 
     /// Runs `custodian ARGS... --vault V --password-file P`.
     fn with_vault(&self, args: &[&str]) -> std::process::Output {
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend_from_slice(&[
-            "--vault",
-            &self.vault,
-            "--password-file",
-            &self.password_file,
-        ]);
-        run(&all)
+        run_on_vault(args, &self.vault, &self.password_file)
     }
 
     fn with_vault_ok(&self, args: &[&str]) -> String {

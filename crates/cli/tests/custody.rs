@@ -21,7 +21,7 @@ use alloy_consensus::TxEnvelope;
 use alloy_eips::eip2718::Decodable2718;
 use alloy_primitives::{keccak256, U256};
 use common::{
-    bin, path_str, run, run_ok, stderr, stdout, Scratch, FLOOR_KDF_ARGS, HARDHAT_0,
+    bin, path_str, run, run_ok, run_on_vault, stderr, stdout, Scratch, FLOOR_KDF_ARGS, HARDHAT_0,
     HARDHAT_MNEMONIC,
 };
 use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
@@ -82,14 +82,7 @@ impl Desk {
 
     /// `custodian ARGS --vault V --password-file P`.
     fn run(&self, args: &[&str]) -> Output {
-        let mut all = args.to_vec();
-        all.extend_from_slice(&[
-            "--vault",
-            &self.vault,
-            "--password-file",
-            &self.password_file,
-        ]);
-        run(&all)
+        run_on_vault(args, &self.vault, &self.password_file)
     }
 
     fn ok(&self, args: &[&str]) -> String {

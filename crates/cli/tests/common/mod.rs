@@ -102,6 +102,13 @@ pub fn run_ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Runs `custodian ARGS... --vault VAULT --password-file PASSWORD_FILE`.
+pub fn run_on_vault(args: &[&str], vault: &str, password_file: &str) -> Output {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--vault", vault, "--password-file", password_file]);
+    run(&all)
+}
+
 pub fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
 }
