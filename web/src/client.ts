@@ -6,10 +6,8 @@
 
 import {
   DisconnectedError,
-  ErrorCode,
   InvalidParamsError,
   ProviderRpcError,
-  RequestTimeoutError,
   WorkerCrashedError,
   fromRpcErrorData,
 } from './errors.js';
@@ -23,6 +21,7 @@ import {
   type RequestMessage,
   type WorkerLike,
 } from './protocol.js';
+import { PendingRequests, badRequestArguments, checkTimeout } from './pending.js';
 import { reportListenerError } from './report-error.js';
 
 /** The argument of an EIP-1193 `request` call. */
@@ -68,12 +67,6 @@ export type ClientEvent =
 /** Lifecycle of the client's current Worker. */
 export type ClientState = 'starting' | 'ready' | 'failed' | 'terminated';
 
-interface Pending {
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
-  readonly timer: ReturnType<typeof setTimeout> | undefined;
-}
-
 interface Running {
   readonly worker: WorkerLike;
   readonly detach: () => void;
@@ -81,12 +74,6 @@ interface Running {
 
 /** Default IndexedDB database name. */
 export const DEFAULT_DB_NAME = 'custodian';
-
-function checkTimeout(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw new RangeError(`${name} must be a positive number of milliseconds`);
-  }
-}
 
 /** Whether `origin` is a serialized web origin such as `https://app.example:8443`. */
 export function isSerializedOrigin(origin: string): boolean {
@@ -103,12 +90,11 @@ export class CustodianClient {
   readonly #spawn: () => WorkerLike;
   readonly #init: InitMessage;
   readonly #timeoutMs: number | undefined;
-  readonly #pending = new Map<number, Pending>();
+  readonly #pending = new PendingRequests();
   readonly #listeners = new Set<(event: ClientEvent) => void>();
   #readyWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   #running: Running | undefined;
   #state: ClientState = 'starting';
-  #nextId = 1;
 
   constructor(options: ClientOptions) {
     if (typeof options.spawn !== 'function') throw new TypeError('options.spawn must be a function');
@@ -139,13 +125,9 @@ export class CustodianClient {
    * (`WorkerCrashedError` if the Worker dies first, `RequestTimeoutError` on timeout).
    */
   request(args: RequestArguments, options: RequestOptions = {}): Promise<unknown> {
-    if (typeof args !== 'object' || args === null || typeof args.method !== 'string' || args.method === '') {
-      return Promise.reject(new ProviderRpcError(ErrorCode.InvalidRequest, 'request needs {method: string, params?}'));
-    }
+    const invalid = badRequestArguments(args);
+    if (invalid !== undefined) return Promise.reject(invalid);
     const { params } = args;
-    if (params !== undefined && (typeof params !== 'object' || params === null)) {
-      return Promise.reject(new InvalidParamsError('params must be an array or an object'));
-    }
     const { origin } = options;
     if (origin !== undefined && (typeof origin !== 'string' || !isSerializedOrigin(origin))) {
       return Promise.reject(new TypeError('options.origin must be a serialized origin such as https://app.example'));
@@ -165,30 +147,20 @@ export class CustodianClient {
       return Promise.reject(new DisconnectedError('The wallet worker could not be started.'));
     }
 
-    const id = this.#nextId;
-    this.#nextId += 1;
-    const message: RequestMessage = {
-      v: PROTOCOL_VERSION,
-      type: 'request',
-      id,
-      method: args.method,
-      ...(params === undefined ? {} : { params }),
-      ...(origin === undefined ? {} : { origin }),
-    };
-    return new Promise<unknown>((resolve, reject) => {
-      const timer =
-        timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              if (this.#pending.delete(id)) reject(new RequestTimeoutError());
-            }, timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
+    return this.#pending.add(timeoutMs, {}, (id) => {
+      const message: RequestMessage = {
+        v: PROTOCOL_VERSION,
+        type: 'request',
+        id,
+        method: args.method,
+        ...(params === undefined ? {} : { params }),
+        ...(origin === undefined ? {} : { origin }),
+      };
       try {
         running.worker.postMessage(message);
       } catch (error) {
         // Structured clone refused the params (a function, a DOM node, ...).
-        this.#settle(id);
-        reject(new InvalidParamsError('params cannot be sent to the wallet', { cause: error }));
+        this.#pending.settle(id)?.reject(new InvalidParamsError('params cannot be sent to the wallet', { cause: error }));
       }
     });
   }
@@ -237,7 +209,7 @@ export class CustodianClient {
       running.worker.terminate();
     }
     const error = new DisconnectedError('The wallet was shut down.');
-    this.#rejectAll(error);
+    this.#pending.rejectAll(error);
     this.#emit({ type: 'stopped', error });
   }
 
@@ -292,7 +264,7 @@ export class CustodianClient {
         return;
       }
       case 'response': {
-        const pending = this.#settle(message.id);
+        const pending = this.#pending.settle(message.id);
         if (pending === undefined) return; // timed out earlier, or not ours
         if ('error' in message) pending.reject(fromRpcErrorData(message.error));
         else pending.resolve(message.result);
@@ -303,7 +275,7 @@ export class CustodianClient {
         return;
       case 'fatal': {
         const wasReady = this.#state === 'ready';
-        if (message.id !== undefined) this.#settle(message.id)?.reject(fromRpcErrorData(message.error));
+        if (message.id !== undefined) this.#pending.settle(message.id)?.reject(fromRpcErrorData(message.error));
         const error = new WorkerCrashedError(
           wasReady ? undefined : `The wallet worker could not start: ${message.error.message}`,
           { data: { kind: 'WorkerCrashed', reason: message.error } },
@@ -325,27 +297,10 @@ export class CustodianClient {
     running.worker.terminate();
     this.#running = undefined;
     this.#state = 'failed';
-    this.#rejectAll(error);
+    this.#pending.rejectAll(error);
     this.#emit({ type: 'stopped', error });
     if (respawn && this.#state === 'failed') this.#start();
     else this.#failReadyWaiters(error);
-  }
-
-  #settle(id: number): Pending | undefined {
-    const pending = this.#pending.get(id);
-    if (pending === undefined) return undefined;
-    this.#pending.delete(id);
-    if (pending.timer !== undefined) clearTimeout(pending.timer);
-    return pending;
-  }
-
-  #rejectAll(error: Error): void {
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const entry of pending) {
-      if (entry.timer !== undefined) clearTimeout(entry.timer);
-      entry.reject(error);
-    }
   }
 
   #failReadyWaiters(error: Error): void {

@@ -26,15 +26,9 @@ import {
   type FrameToDapp,
   type SessionId,
 } from './embed-protocol.js';
-import {
-  DisconnectedError,
-  ErrorCode,
-  InvalidParamsError,
-  ProviderRpcError,
-  RequestTimeoutError,
-  fromRpcErrorData,
-} from './errors.js';
+import { DisconnectedError, fromRpcErrorData } from './errors.js';
 import { CustodianProvider, type EIP1193RequestFn, type ProviderClient } from './provider.js';
+import { PendingRequests, badRequestArguments, checkTimeout } from './pending.js';
 import { reportListenerError } from './report-error.js';
 import { registerSolanaWallet, type CustodianSolanaWallet } from './wallet-standard.js';
 
@@ -127,10 +121,7 @@ export interface CustodianConnection {
 /** Where the wallet window is, as the connector knows it. */
 export type PopupState = 'none' | 'opening' | 'attached';
 
-interface Pending {
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
-  readonly timer: ReturnType<typeof setTimeout> | undefined;
+interface PendingExtra {
   /** Sent while a wallet window was open: lost if it closes. */
   readonly viaPopup: boolean;
 }
@@ -186,12 +177,6 @@ function sameOriginUrl(base: URL, path: string, what: string): URL {
   return url;
 }
 
-function checkTimeout(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw new RangeError(`${name} must be a positive number of milliseconds`);
-  }
-}
-
 /**
  * The dapp side of the embedded wallet: requests over `postMessage` to the wallet frame, and
  * the wallet window opened when a request needs the user. Used by `connectCustodian`; the
@@ -208,13 +193,12 @@ export class EmbedClient implements ProviderClient {
   readonly #popupTimeoutMs: number;
   readonly #frame: FrameLike;
   readonly #unlisten: () => void;
-  readonly #pending = new Map<number, Pending>();
+  readonly #pending = new PendingRequests<PendingExtra>();
   readonly #listeners = new Set<(event: ClientEvent) => void>();
   #readyWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   /** Messages for the frame until it has answered `hello`. */
   #queue: DappToFrame[] = [];
   #state: ClientState = 'starting';
-  #nextId = 1;
   #helloTimer: ReturnType<typeof setInterval> | undefined;
   /** Whether the frame has loaded its (wallet) document, so a hello can reach it. */
   #frameLoaded = false;
@@ -288,13 +272,9 @@ export class EmbedClient implements ProviderClient {
    * learns the dapp's origin from the browser, never from the dapp.
    */
   request(args: RequestArguments, options: RequestOptions = {}): Promise<unknown> {
-    if (typeof args !== 'object' || args === null || typeof args.method !== 'string' || args.method === '') {
-      return Promise.reject(new ProviderRpcError(ErrorCode.InvalidRequest, 'request needs {method: string, params?}'));
-    }
+    const invalid = badRequestArguments(args);
+    if (invalid !== undefined) return Promise.reject(invalid);
     const { method, params } = args;
-    if (params !== undefined && (typeof params !== 'object' || params === null)) {
-      return Promise.reject(new InvalidParamsError('params must be an array or an object'));
-    }
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     try {
       checkTimeout('options.timeoutMs', timeoutMs);
@@ -316,19 +296,10 @@ export class EmbedClient implements ProviderClient {
       this.#focusPopup();
     }
 
-    const id = this.#nextId;
-    this.#nextId += 1;
     const viaPopup = this.#popupState !== 'none';
-    return new Promise<unknown>((resolve, reject) => {
-      const timer =
-        timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              if (this.#pending.delete(id)) reject(new RequestTimeoutError());
-            }, timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer, viaPopup });
-      this.#send(params === undefined ? { type: 'request', id, method } : { type: 'request', id, method, params });
-    });
+    return this.#pending.add(timeoutMs, { viaPopup }, (id) =>
+      this.#send(params === undefined ? { type: 'request', id, method } : { type: 'request', id, method, params }),
+    );
   }
 
   /** Resolves once the frame has answered; rejects if it cannot be reached. */
@@ -364,7 +335,7 @@ export class EmbedClient implements ProviderClient {
     }
     this.#unlisten();
     this.#frame.remove();
-    this.#rejectPending(() => true, error);
+    this.#pending.rejectAll(error);
     this.#failReadyWaiters(error);
     this.#emit({ type: 'stopped', error });
   }
@@ -411,7 +382,7 @@ export class EmbedClient implements ProviderClient {
         return;
       }
       case 'response': {
-        const pending = this.#settle(message.id);
+        const pending = this.#pending.settle(message.id);
         if (pending === undefined) return;
         if ('error' in message) pending.reject(fromRpcErrorData(message.error));
         else pending.resolve(message.result);
@@ -479,7 +450,7 @@ export class EmbedClient implements ProviderClient {
     if (this.#popupState === 'none') return;
     this.#forgetPopup();
     this.#send({ type: 'popup', state: 'closed' });
-    this.#rejectPending((pending) => pending.viaPopup, error);
+    this.#pending.rejectWhere((pending) => pending.viaPopup, error);
   }
 
   #forgetPopup(): void {
@@ -509,25 +480,9 @@ export class EmbedClient implements ProviderClient {
     } catch {
       // Already gone.
     }
-    this.#rejectPending(() => true, error);
+    this.#pending.rejectAll(error);
     this.#failReadyWaiters(error);
     this.#emit({ type: 'stopped', error });
-  }
-
-  #settle(id: number): Pending | undefined {
-    const pending = this.#pending.get(id);
-    if (pending === undefined) return undefined;
-    this.#pending.delete(id);
-    if (pending.timer !== undefined) clearTimeout(pending.timer);
-    return pending;
-  }
-
-  #rejectPending(which: (pending: Pending) => boolean, error: Error): void {
-    for (const [id, pending] of [...this.#pending]) {
-      if (!which(pending)) continue;
-      this.#settle(id);
-      pending.reject(error);
-    }
   }
 
   #failReadyWaiters(error: Error): void {

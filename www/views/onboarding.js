@@ -4,6 +4,7 @@
 
 import { h, field, formError } from '../lib/dom.js';
 import { withProgress } from '../lib/busy.js';
+import { advanced, onNewPasswordSubmit } from '../lib/forms.js';
 import { describeError } from '../lib/errors.js';
 import { newPasswordFields } from '../lib/password-strength.js';
 import { devKdf, withDevKdf } from '../lib/kdf.js';
@@ -110,28 +111,18 @@ export function renderOnboarding(app) {
         h('button', { type: 'submit', class: 'primary', text: 'Create wallet' }),
       ),
     );
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      error.clear();
-      void (async () => {
-        const checked = await passwords.check();
-        if (!checked.ok) {
-          error.show(checked.error);
-          checked.focus.focus();
-          return;
-        }
-        const created = await withProgress(form, `Creating the wallet${kdfNote(true)}…`, () =>
-          app.request('wallet_create', withDevKdf({ password: checked.password, words: Number(words.value) })),
-        );
-        passwords.clear();
-        mnemonic = created.mnemonic;
-        createdAccounts = created.accounts;
-        // Ask the browser not to evict the vault under storage pressure (it may say no).
-        void navigator.storage?.persist?.().catch(() => undefined);
-        app.pin(() => root);
-        step('phrase', phraseStep());
-        await app.refresh();
-      })().catch((e) => error.show(describeError(e)));
+    onNewPasswordSubmit(form, error, passwords, async (password) => {
+      const created = await withProgress(form, `Creating the wallet${kdfNote(true)}…`, () =>
+        app.request('wallet_create', withDevKdf({ password, words: Number(words.value) })),
+      );
+      passwords.clear();
+      mnemonic = created.mnemonic;
+      createdAccounts = created.accounts;
+      // Ask the browser not to evict the vault under storage pressure (it may say no).
+      void navigator.storage?.persist?.().catch(() => undefined);
+      app.pin(() => root);
+      step('phrase', phraseStep());
+      await app.refresh();
     });
     return h(
       'div',
@@ -276,20 +267,10 @@ export function renderOnboarding(app) {
       error,
       h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', text: texts.button })),
     );
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      error.clear();
-      void (async () => {
-        const checked = await passwords.check();
-        if (!checked.ok) {
-          error.show(checked.error);
-          checked.focus.focus();
-          return;
-        }
-        const result = await withProgress(form, texts.note, () => submit(checked.password));
-        passwords.clear();
-        await finishImport(result);
-      })().catch((e) => error.show(describeError(e)));
+    onNewPasswordSubmit(form, error, passwords, async (password) => {
+      const result = await withProgress(form, texts.note, () => submit(password));
+      passwords.clear();
+      await finishImport(result);
     });
     return form;
   };
@@ -315,10 +296,8 @@ export function renderOnboarding(app) {
     return importForm(
       [
         field('Recovery phrase (12 to 24 words)', phrase, 'Words separated by spaces, in order.'),
-        h(
-          'details',
-          { class: 'advanced' },
-          h('summary', { text: 'BIP-39 passphrase (advanced)' }),
+        advanced(
+          'BIP-39 passphrase (advanced)',
           field('Passphrase', passphrase, 'Only if the phrase was created with an extra passphrase ("25th word").'),
         ),
       ],
@@ -378,12 +357,7 @@ export function renderOnboarding(app) {
     return importForm(
       [
         field('Recovery shares', shares, 'One share per line (20 or 33 words each); as many as the threshold requires.'),
-        h(
-          'details',
-          { class: 'advanced' },
-          h('summary', { text: 'Share passphrase (advanced)' }),
-          field('Passphrase', passphrase, 'Only if the shares were made with a SLIP-39 passphrase.'),
-        ),
+        advanced('Share passphrase (advanced)', field('Passphrase', passphrase, 'Only if the shares were made with a SLIP-39 passphrase.')),
       ],
       (password) =>
         app.request(

@@ -3,6 +3,7 @@
 
 import { h, field, formError } from '../lib/dom.js';
 import { withProgress } from '../lib/busy.js';
+import { onNewPasswordSubmit } from '../lib/forms.js';
 import { describeError, isMethodMissing } from '../lib/errors.js';
 import { CHAIN_NAME, formatTime } from '../lib/format.js';
 import { download, today } from '../lib/files.js';
@@ -95,23 +96,13 @@ function securityCard(app, autoLockMinutes) {
     error,
     h('div', { class: 'buttons' }, h('button', { type: 'submit', text: 'Change password' })),
   );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    error.clear();
-    void (async () => {
-      const checked = await passwords.check();
-      if (!checked.ok) {
-        error.show(checked.error);
-        checked.focus.focus();
-        return;
-      }
-      await withProgress(form, 'Re-encrypting the vault with the new password…', () =>
-        app.request('wallet_changePassword', withDevKdf({ oldPassword: oldPassword.value, newPassword: checked.password })),
-      );
-      oldPassword.value = '';
-      passwords.clear();
-      app.say('Password changed.', 'success');
-    })().catch((e) => error.show(describeError(e)));
+  onNewPasswordSubmit(form, error, passwords, async (password) => {
+    await withProgress(form, 'Re-encrypting the vault with the new password…', () =>
+      app.request('wallet_changePassword', withDevKdf({ oldPassword: oldPassword.value, newPassword: password })),
+    );
+    oldPassword.value = '';
+    passwords.clear();
+    app.say('Password changed.', 'success');
   });
 
   // Auto-lock.

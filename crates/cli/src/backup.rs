@@ -6,7 +6,9 @@ use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
 use crate::cli::{BackupArgs, BackupCommand, GroupSpec};
-use crate::commands::{kdf_param, new_vault_session, read_secret_text, take};
+use crate::commands::{
+    kdf_param, new_vault_session, read_secret_text, take, unlocked_keeping_password,
+};
 use crate::custody;
 use crate::error::CliError;
 use crate::output::{accounts_table, note, print, print_json, secret_output_allowed, wipe};
@@ -47,13 +49,8 @@ pub fn run(a: BackupArgs, json: bool) -> Result<(), CliError> {
                 params.insert("passphrase".into(), take(&mut p));
             }
             let path = &vault.vault;
-            let mut s = Session::open_existing(path, true)?;
-            let mut pw = password::read(password.password_file.as_deref(), "Vault password: ")?;
-            let mut for_unlock = pw.clone();
-            s.call(
-                "wallet_unlock",
-                json!({ "password": take(&mut for_unlock) }),
-            )?;
+            let (mut s, mut pw) =
+                unlocked_keeping_password(path, password.password_file.as_deref())?;
             // The protocol asks for the password again, as for an export; the CLI asked once.
             params.insert("password".into(), take(&mut pw));
             let mut result = match s.call("wallet_backupShares", Value::Object(params)) {

@@ -282,13 +282,7 @@ fn export(a: ExportArgs, json: bool) -> Result<(), CliError> {
             Some(out.clone())
         }
     };
-    let mut session = Session::open_existing(&vault, true)?;
-    let mut pw = password::read(a.password_file.as_deref(), "Vault password: ")?;
-    let mut for_unlock = pw.clone();
-    session.call(
-        "wallet_unlock",
-        json!({ "password": take(&mut for_unlock) }),
-    )?;
+    let (mut session, mut pw) = unlocked_keeping_password(&vault, a.password_file.as_deref())?;
     // The protocol asks for the password again on every export; the CLI asked once for both.
     params.insert("password".into(), take(&mut pw));
     let mut result = match session.call("wallet_export", Value::Object(params)) {
@@ -336,6 +330,22 @@ pub(crate) fn unlocked(path: &Path, file: Option<&Path>) -> Result<Session, CliE
     let mut password = password::read(file, "Vault password: ")?;
     session.call("wallet_unlock", json!({ "password": take(&mut password) }))?;
     Ok(session)
+}
+
+/// Like [`unlocked`], but also returns the password, for requests that ask for it again
+/// (export, backup shares): the user is asked only once.
+pub(crate) fn unlocked_keeping_password(
+    path: &Path,
+    file: Option<&Path>,
+) -> Result<(Session, Password), CliError> {
+    let mut session = Session::open_existing(path, true)?;
+    let password = password::read(file, "Vault password: ")?;
+    let mut for_unlock = password.clone();
+    session.call(
+        "wallet_unlock",
+        json!({ "password": take(&mut for_unlock) }),
+    )?;
+    Ok((session, password))
 }
 
 /// A session for creating a vault at `path`, which must not hold one yet.

@@ -9,7 +9,7 @@ use custodian_core::api::ApiError;
 use serde_json::{json, Map, Value};
 
 use crate::cli::{ApprovalsArgs, ApprovalsCommand, PolicyArgs, PolicyCommand};
-use crate::commands::{print_signed, show_secret, take, unlocked};
+use crate::commands::{print_signed, show_secret, take, unlocked, unlocked_keeping_password};
 use crate::error::CliError;
 use crate::output::{note, print, print_json, secret_output_allowed, wipe};
 use crate::password;
@@ -203,13 +203,8 @@ pub fn approvals(a: ApprovalsArgs, json: bool) -> Result<(), CliError> {
         } => {
             let signatures = read_approvals(&approvals, &digest)?;
             let path = &vault.vault;
-            let mut s = Session::open_existing(path, true)?;
-            let mut pw = password::read(password.password_file.as_deref(), "Vault password: ")?;
-            let mut for_unlock = pw.clone();
-            s.call(
-                "wallet_unlock",
-                json!({ "password": take(&mut for_unlock) }),
-            )?;
+            let (mut s, mut pw) =
+                unlocked_keeping_password(path, password.password_file.as_deref())?;
             let method = pending(&mut s, &digest)?
                 .map(|p| text(p.get("request").unwrap_or(&Value::Null), "method"));
             let secret = matches!(

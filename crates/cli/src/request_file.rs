@@ -248,42 +248,7 @@ pub fn utc(ms: u64) -> String {
 }
 
 fn civil(ms: u64) -> Option<String> {
-    let secs = ms.checked_div(1000)?;
-    let days = secs.checked_div(86_400)?;
-    let rem = secs.checked_rem(86_400)?;
-    // Days since 1970-01-01 to a date: shift the epoch to 0000-03-01 so leap days fall at
-    // the end of a year, then count 400-year eras of 146,097 days (H. Hinnant's method).
-    let z = days.checked_add(719_468)?;
-    let era = z.checked_div(146_097)?;
-    let doe = z.checked_sub(era.checked_mul(146_097)?)?;
-    let yoe = doe
-        .checked_sub(doe.checked_div(1_460)?)?
-        .checked_add(doe.checked_div(36_524)?)?
-        .checked_sub(doe.checked_div(146_096)?)?
-        .checked_div(365)?;
-    let doy = doe.checked_sub(
-        yoe.checked_mul(365)?
-            .checked_add(yoe.checked_div(4)?)?
-            .checked_sub(yoe.checked_div(100)?)?,
-    )?;
-    let mp = doy.checked_mul(5)?.checked_add(2)?.checked_div(153)?;
-    let day = doy
-        .checked_sub(mp.checked_mul(153)?.checked_add(2)?.checked_div(5)?)?
-        .checked_add(1)?;
-    let month = if mp < 10 {
-        mp.checked_add(3)?
-    } else {
-        mp.checked_sub(9)?
-    };
-    let year = yoe
-        .checked_add(era.checked_mul(400)?)?
-        .checked_add(u64::from(month <= 2))?;
-    Some(format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem.checked_div(3600)?,
-        rem.checked_rem(3600)?.checked_div(60)?,
-        rem.checked_rem(60)?
-    ))
+    custodian_core::time::format_utc(ms.checked_div(1000)?)
 }
 
 #[cfg(test)]

@@ -11,13 +11,12 @@
 
 mod common;
 
-use common::{path_str, run, run_ok, Scratch, FLOOR_KDF_ARGS};
+use common::{
+    path_str, run, run_ok, run_on_vault, stderr, Scratch, FLOOR_KDF_ARGS, HARDHAT_0,
+    HARDHAT_MNEMONIC,
+};
 use serde_json::{json, Value};
 
-/// Hardhat's and Anvil's documented development mnemonic and its published account #0
-/// (hardhat.org, "Hardhat Network" reference; `npx hardhat node` prints the same).
-const HARDHAT_MNEMONIC: &str = "test test test test test test test test test test test junk";
-const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const HARDHAT_0_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 const PASSWORD: &str = "cli test password";
@@ -72,14 +71,7 @@ impl Setup {
 
     /// Runs `custodian ARGS... --vault V --password-file P`.
     fn with_vault(&self, args: &[&str]) -> std::process::Output {
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend_from_slice(&[
-            "--vault",
-            &self.vault,
-            "--password-file",
-            &self.password_file,
-        ]);
-        run(&all)
+        run_on_vault(args, &self.vault, &self.password_file)
     }
 
     fn with_vault_ok(&self, args: &[&str]) -> String {
@@ -91,10 +83,6 @@ impl Setup {
         );
         String::from_utf8(out.stdout).unwrap()
     }
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]

@@ -20,13 +20,14 @@ use alloy_consensus::transaction::Transaction;
 use alloy_consensus::TxEnvelope;
 use alloy_eips::eip2718::Decodable2718;
 use alloy_primitives::{keccak256, U256};
-use common::{bin, path_str, run, run_ok, Scratch, FLOOR_KDF_ARGS};
+use common::{
+    bin, path_str, run, run_ok, run_on_vault, stderr, stdout, Scratch, FLOOR_KDF_ARGS, HARDHAT_0,
+    HARDHAT_MNEMONIC,
+};
 use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
 use serde_json::{json, Value};
 
-/// Hardhat's documented development mnemonic and its published account #0 and #1.
-const HARDHAT_MNEMONIC: &str = "test test test test test test test test test test test junk";
-const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+/// Hardhat's published account #1.
 const RECIPIENT: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const ONE_ETH: u128 = 1_000_000_000_000_000_000;
 /// RFC 8032 §7.1, TEST 1: an Ed25519 key pair held outside Custodian.
@@ -34,14 +35,6 @@ const RFC8032_TEST1_SECRET: &str =
     "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
 const RFC8032_TEST1_PUBLIC: &str =
     "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// Asserts the exit code and that stderr contains every one of `needles`.
 fn assert_fails(out: &Output, code: i32, needles: &[&str]) {
@@ -89,14 +82,7 @@ impl Desk {
 
     /// `custodian ARGS --vault V --password-file P`.
     fn run(&self, args: &[&str]) -> Output {
-        let mut all = args.to_vec();
-        all.extend_from_slice(&[
-            "--vault",
-            &self.vault,
-            "--password-file",
-            &self.password_file,
-        ]);
-        run(&all)
+        run_on_vault(args, &self.vault, &self.password_file)
     }
 
     fn ok(&self, args: &[&str]) -> String {

@@ -17,4 +17,5 @@ pub mod keys;
 pub mod origin;
 pub mod policy;
 pub mod secret;
+pub mod time;
 pub mod vault;

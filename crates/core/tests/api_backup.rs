@@ -10,14 +10,13 @@
     clippy::arithmetic_side_effects
 )]
 
-use custodian_core::api::{Env, Wallet};
+mod common;
+
+use common::{floor_kdf, HARDHAT_0, HARDHAT_MNEMONIC};
+use custodian_core::api::Wallet;
 use custodian_core::keys::mnemonic::Mnemonic;
 use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
-
-/// Hardhat's and Anvil's documented development mnemonic and its published account #0.
-const HARDHAT_MNEMONIC: &str = "test test test test test test test test test test test junk";
-const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
 struct Host {
     wallet: Wallet,
@@ -31,21 +30,9 @@ impl Host {
     }
 
     fn call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
-        let req = json!({"id": 1, "method": method, "params": params}).to_string();
-        let mut rng = rand_core::OsRng;
-        let mut env = Env {
-            rng: &mut rng,
-            now_ms: 1_700_000_000_000,
-            origin: None,
-        };
-        let text = self.wallet.handle_json(&req, &mut env);
+        let result = common::call(&mut self.wallet, 1_700_000_000_000, None, method, params);
         let _ = self.wallet.take_save();
-        let resp: Value = serde_json::from_str(&text).unwrap();
-        match (resp.get("result"), resp.get("error")) {
-            (Some(r), None) => Ok(r.clone()),
-            (None, Some(e)) => Err(e.clone()),
-            _ => panic!("response must hold exactly one of result and error: {text}"),
-        }
+        result
     }
 
     fn ok(&mut self, method: &str, params: Value) -> Value {
@@ -64,10 +51,6 @@ impl Host {
     }
 }
 
-fn kdf() -> Value {
-    json!({"memoryKib": 19456, "iterations": 2, "parallelism": 1})
-}
-
 fn shares(result: &Value) -> Vec<Vec<String>> {
     result["groups"]
         .as_array()
@@ -84,7 +67,7 @@ fn shares(result: &Value) -> Vec<Vec<String>> {
 }
 
 fn recover(shares: &[&String], extra: Value) -> Result<Value, Value> {
-    let mut params = json!({"password": "new-pw", "shares": shares, "kdf": kdf()});
+    let mut params = json!({"password": "new-pw", "shares": shares, "kdf": floor_kdf()});
     for (k, v) in extra.as_object().unwrap() {
         params[k] = v.clone();
     }
@@ -96,7 +79,10 @@ fn recover(shares: &[&String], extra: Value) -> Result<Value, Value> {
 #[wasm_bindgen_test(unsupported = test)]
 fn two_of_three_recovers_the_same_accounts() {
     let mut h = Host::new();
-    let created = h.ok("wallet_create", json!({"password": "pw-1", "kdf": kdf()}));
+    let created = h.ok(
+        "wallet_create",
+        json!({"password": "pw-1", "kdf": floor_kdf()}),
+    );
     let backup = h.ok(
         "wallet_backupShares",
         json!({"password": "pw-1", "groupThreshold": 1, "groups": [{"threshold": 2, "count": 3}]}),
@@ -119,7 +105,7 @@ fn two_of_three_recovers_the_same_accounts() {
     let one = Host::new()
         .call(
             "wallet_recoverFromShares",
-            json!({"password": "new-pw", "shares": [groups[0][1]], "kdf": kdf()}),
+            json!({"password": "new-pw", "shares": [groups[0][1]], "kdf": floor_kdf()}),
         )
         .unwrap_err();
     assert_eq!(one["code"], -32602);
@@ -134,7 +120,7 @@ fn known_phrase_round_trips_through_groups_and_a_passphrase() {
     let mut h = Host::new();
     h.ok(
         "wallet_import",
-        json!({"password": "pw-1", "mnemonic": HARDHAT_MNEMONIC, "kdf": kdf()}),
+        json!({"password": "pw-1", "mnemonic": HARDHAT_MNEMONIC, "kdf": floor_kdf()}),
     );
     let backup = h.ok(
         "wallet_backupShares",
@@ -159,7 +145,7 @@ fn known_phrase_round_trips_through_groups_and_a_passphrase() {
     let recovered = host
         .call(
             "wallet_recoverFromShares",
-            json!({"password": "new-pw", "shares": set, "passphrase": "shares pass", "kdf": kdf()}),
+            json!({"password": "new-pw", "shares": set, "passphrase": "shares pass", "kdf": floor_kdf()}),
         )
         .unwrap();
     assert_eq!(recovered["accounts"][0]["address"], HARDHAT_0);
@@ -179,7 +165,7 @@ fn known_phrase_round_trips_through_groups_and_a_passphrase() {
     // Too many groups is refused (SLIP-0039 requires exactly the threshold).
     let (code, kind, _) = Host::new().err(
         "wallet_recoverFromShares",
-        json!({"password": "p", "shares": [&g[0][0], &g[1][0], &g[1][1], &g[2][0], &g[2][1], &g[2][2]], "passphrase": "shares pass", "kdf": kdf()}),
+        json!({"password": "p", "shares": [&g[0][0], &g[1][0], &g[1][1], &g[2][0], &g[2][1], &g[2][2]], "passphrase": "shares pass", "kdf": floor_kdf()}),
     );
     assert_eq!((code, kind.as_str()), (-32602, "TooManyShares"));
 }
@@ -191,7 +177,7 @@ fn bip39_passphrase_is_reported_and_given_back_at_recovery() {
     let mut h = Host::new();
     let created = h.ok(
         "wallet_create",
-        json!({"password": "pw-1", "words": 24, "passphrase": "TREZOR", "kdf": kdf()}),
+        json!({"password": "pw-1", "words": 24, "passphrase": "TREZOR", "kdf": floor_kdf()}),
     );
     let backup = h.ok(
         "wallet_backupShares",
@@ -225,7 +211,7 @@ fn trezor_vector_shares_become_the_phrase_of_their_master_secret() {
     let mut h = Host::new();
     h.ok(
         "wallet_recoverFromShares",
-        json!({"password": "pw", "shares": case[1], "passphrase": "TREZOR", "kdf": kdf()}),
+        json!({"password": "pw", "shares": case[1], "passphrase": "TREZOR", "kdf": floor_kdf()}),
     );
     let exported = h.ok(
         "wallet_export",
@@ -250,7 +236,10 @@ fn errors() {
         .1,
         "NoVault"
     );
-    h.ok("wallet_create", json!({"password": "pw-1", "kdf": kdf()}));
+    h.ok(
+        "wallet_create",
+        json!({"password": "pw-1", "kdf": floor_kdf()}),
+    );
     // The password is asked again, as for an export.
     let (code, kind, _) = h.err(
         "wallet_backupShares",
@@ -289,7 +278,7 @@ fn errors() {
     let g = shares(&backup);
     let (_, kind, _) = h.err(
         "wallet_recoverFromShares",
-        json!({"password": "pw", "shares": [&g[0][0], &g[0][1]], "kdf": kdf()}),
+        json!({"password": "pw", "shares": [&g[0][0], &g[0][1]], "kdf": floor_kdf()}),
     );
     assert_eq!(kind, "VaultExists");
 
@@ -299,7 +288,7 @@ fn errors() {
     let typo = words.join(" ");
     let (code, kind, message) = Host::new().err(
         "wallet_recoverFromShares",
-        json!({"password": "pw", "shares": [&g[0][1], typo], "kdf": kdf()}),
+        json!({"password": "pw", "shares": [&g[0][1], typo], "kdf": floor_kdf()}),
     );
     assert_eq!((code, kind.as_str()), (-32602, "InvalidShare"));
     assert_eq!(message, "word 5 of share 2 is not in the SLIP-39 word list");
@@ -311,12 +300,12 @@ fn errors() {
     let o = shares(&other);
     let (_, kind, _) = Host::new().err(
         "wallet_recoverFromShares",
-        json!({"password": "pw", "shares": [&g[0][0], &o[0][1]], "kdf": kdf()}),
+        json!({"password": "pw", "shares": [&g[0][0], &o[0][1]], "kdf": floor_kdf()}),
     );
     assert_eq!(kind, "MismatchedShares");
     let (_, kind, _) = Host::new().err(
         "wallet_recoverFromShares",
-        json!({"password": "pw", "shares": [], "kdf": kdf()}),
+        json!({"password": "pw", "shares": [], "kdf": floor_kdf()}),
     );
     assert_eq!(kind, "InvalidShare");
 
@@ -324,7 +313,7 @@ fn errors() {
     let mut k = Host::new();
     k.ok(
         "wallet_import",
-        json!({"password": "pw", "privateKey": format!("0x{}", "11".repeat(32)), "kdf": kdf()}),
+        json!({"password": "pw", "privateKey": format!("0x{}", "11".repeat(32)), "kdf": floor_kdf()}),
     );
     let (_, kind, _) = k.err(
         "wallet_backupShares",
@@ -350,7 +339,7 @@ fn shares_of_other_secrets_are_refused() {
     let share = groups[0][0].expose_secret().to_owned();
     let (code, kind, _) = Host::new().err(
         "wallet_recoverFromShares",
-        json!({"password": "pw", "shares": [share], "kdf": kdf()}),
+        json!({"password": "pw", "shares": [share], "kdf": floor_kdf()}),
     );
     assert_eq!((code, kind.as_str()), (-32602, "NotAPhraseBackup"));
 }

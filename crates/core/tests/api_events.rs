@@ -12,14 +12,13 @@
     clippy::arithmetic_side_effects
 )]
 
-use custodian_core::api::{Env, ProviderEvent, Wallet};
+mod common;
+
+use common::{floor_kdf, HARDHAT_0, HARDHAT_1, HARDHAT_MNEMONIC};
+use custodian_core::api::{ProviderEvent, Wallet};
 use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-/// Hardhat's and Anvil's documented development mnemonic and its accounts #0 and #1.
-const HARDHAT_MNEMONIC: &str = "test test test test test test test test test test test junk";
-const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-const HARDHAT_1: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 /// RFC 8032 §7.1 TEST 1 secret key; its public key in base58 is the Solana address.
 const RFC8032_SECRET: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
 
@@ -37,20 +36,7 @@ impl Host {
     }
 
     fn call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
-        let req = json!({"id": 1, "method": method, "params": params}).to_string();
-        let mut rng = rand_core::OsRng;
-        let mut env = Env {
-            rng: &mut rng,
-            now_ms: self.now,
-            origin: None,
-        };
-        let text = self.wallet.handle_json(&req, &mut env);
-        let resp: Value = serde_json::from_str(&text).unwrap();
-        match (resp.get("result"), resp.get("error")) {
-            (Some(r), None) => Ok(r.clone()),
-            (None, Some(e)) => Err(e.clone()),
-            _ => panic!("response must hold exactly one of result and error: {text}"),
-        }
+        common::call(&mut self.wallet, self.now, None, method, params)
     }
 
     fn ok(&mut self, method: &str, params: Value) -> Value {
@@ -66,10 +52,6 @@ impl Host {
             .map(|ProviderEvent { event, data }| (event, data))
             .collect()
     }
-}
-
-fn floor_kdf() -> Value {
-    json!({"memoryKib": 19456, "iterations": 2, "parallelism": 1})
 }
 
 fn solana_addresses(h: &mut Host) -> Vec<String> {

@@ -9,16 +9,16 @@
     clippy::arithmetic_side_effects
 )]
 
-use custodian_core::api::{Env, Wallet};
+mod common;
+
+use common::{floor_kdf, solana_transfer, HARDHAT_0, HARDHAT_MNEMONIC};
+use custodian_core::api::Wallet;
 use custodian_core::audit::{self, AuditFailure};
 use custodian_core::keys::ed25519::Ed25519PrivateKey;
 use custodian_core::policy::approval_digest;
 use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-/// Hardhat's documented development mnemonic and its account #0.
-const HARDHAT_MNEMONIC: &str = "test test test test test test test test test test test junk";
-const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const RECIPIENT: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const ONE_ETH: u128 = 1_000_000_000_000_000_000;
 const DAY_MS: u64 = 86_400_000;
@@ -50,23 +50,11 @@ impl Host {
     }
 
     fn call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
-        let req = json!({"id": 1, "method": method, "params": params}).to_string();
-        let mut rng = rand_core::OsRng;
-        let mut env = Env {
-            rng: &mut rng,
-            now_ms: self.now,
-            origin: self.origin,
-        };
-        let text = self.wallet.handle_json(&req, &mut env);
+        let result = common::call(&mut self.wallet, self.now, self.origin, method, params);
         if let Some(s) = self.wallet.take_save() {
             self.saved = Some(s.bytes);
         }
-        let resp: Value = serde_json::from_str(&text).unwrap();
-        match (resp.get("result"), resp.get("error")) {
-            (Some(r), None) => Ok(r.clone()),
-            (None, Some(e)) => Err(e.clone()),
-            _ => panic!("{text}"),
-        }
+        result
     }
 
     fn ok(&mut self, method: &str, params: Value) -> Value {
@@ -209,7 +197,7 @@ fn wallet() -> Host {
     h.ok(
         "wallet_import",
         json!({"password": "pw", "mnemonic": HARDHAT_MNEMONIC,
-               "kdf": {"memoryKib": 19456, "iterations": 2, "parallelism": 1}}),
+               "kdf": floor_kdf()}),
     );
     // Approvals take hours; the tests move the clock instead of unlocking again.
     h.ok("wallet_updateSettings", json!({"autoLockMinutes": 0}));
@@ -704,40 +692,6 @@ fn exports_and_messages_follow_their_switches() {
     // No secret ever reaches the log.
     let (jsonl, _) = h.audit();
     assert!(!jsonl.contains("junk") && !jsonl.contains("\"pw\""));
-}
-
-/// A legacy Solana transaction in which `from` sends `lamports` to a fixed account, base64.
-fn solana_transfer(from: &str, lamports: u64) -> String {
-    use base64::Engine;
-    use custodian_core::chains::solana::{
-        Address, CompiledInstruction, Message, MessageHeader, MessageVersion, SYSTEM_PROGRAM,
-    };
-    let mut data = vec![2, 0, 0, 0];
-    data.extend(lamports.to_le_bytes());
-    let message = Message {
-        version: MessageVersion::Legacy,
-        header: MessageHeader {
-            num_required_signatures: 1,
-            num_readonly_signed: 0,
-            num_readonly_unsigned: 1,
-        },
-        account_keys: vec![
-            Address::parse(from).unwrap(),
-            Address::new([2; 32]),
-            Address::parse(SYSTEM_PROGRAM).unwrap(),
-        ],
-        recent_blockhash: [7; 32],
-        instructions: vec![CompiledInstruction {
-            program_id_index: 2,
-            accounts: vec![0, 1],
-            data,
-        }],
-        address_table_lookups: Vec::new(),
-    };
-    let mut wire = vec![1u8];
-    wire.extend([0u8; 64]);
-    wire.extend(message.serialize().unwrap());
-    base64::engine::general_purpose::STANDARD.encode(wire)
 }
 
 /// Held requests of every shape (positional EIP-1193 params, Solana objects, a site's sign-in)

@@ -13,78 +13,24 @@
     clippy::arithmetic_side_effects
 )]
 
+mod common;
+
 use std::collections::BTreeSet;
 
-use base64::Engine;
-use custodian_core::api::{Env, Wallet};
-use custodian_core::chains::solana::{
-    Address, CompiledInstruction, Message, MessageHeader, MessageVersion, SYSTEM_PROGRAM,
-};
+use common::{documented_methods, floor_kdf, solana_transfer, HARDHAT_0, HARDHAT_MNEMONIC};
+use custodian_core::api::Wallet;
 use custodian_core::policy::SIGNING_METHODS;
 use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
-
-const PROTOCOL_DOC: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../docs/protocol.md"
-));
-const HARDHAT_MNEMONIC: &str = "test test test test test test test test test test test junk";
-const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-
-/// Method names in the first column of docs/protocol.md's method tables.
-fn documented_methods() -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for line in PROTOCOL_DOC.lines() {
-        let Some(rest) = line.strip_prefix("| `") else {
-            continue;
-        };
-        let first_cell = rest.split(" | ").next().unwrap_or("");
-        for (i, part) in format!("`{first_cell}").split('`').enumerate() {
-            if i % 2 == 1 && !part.is_empty() {
-                out.insert(part.to_owned());
-            }
-        }
-    }
-    out
-}
 
 fn deny_all() -> Value {
     json!({"version": 1, "approvers": [], "quorum": 0, "rules": {"allowedChains": []}})
 }
 
-/// A legacy transaction in which `from` sends 1 lamport, base64, unsigned.
-fn solana_transfer(from: &str) -> String {
-    let from = Address::parse(from).unwrap();
-    let to = Address::new([2; 32]);
-    let system = Address::parse(SYSTEM_PROGRAM).unwrap();
-    let mut data = vec![2, 0, 0, 0];
-    data.extend(1u64.to_le_bytes());
-    let message = Message {
-        version: MessageVersion::Legacy,
-        header: MessageHeader {
-            num_required_signatures: 1,
-            num_readonly_signed: 0,
-            num_readonly_unsigned: 1,
-        },
-        account_keys: vec![from, to, system],
-        recent_blockhash: [7; 32],
-        instructions: vec![CompiledInstruction {
-            program_id_index: 2,
-            accounts: vec![0, 1],
-            data,
-        }],
-        address_table_lookups: Vec::new(),
-    };
-    let mut wire = vec![1u8];
-    wire.extend([0u8; 64]);
-    wire.extend(message.serialize().unwrap());
-    base64::engine::general_purpose::STANDARD.encode(wire)
-}
-
 /// Valid params for every documented method.
 fn samples(solana: &str) -> Vec<(&'static str, Value)> {
-    let kdf = json!({"memoryKib": 19456, "iterations": 2, "parallelism": 1});
-    let tx = solana_transfer(solana);
+    let kdf = floor_kdf();
+    let tx = solana_transfer(solana, 1);
     let typed = json!({
         "types": {
             "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "chainId", "type": "uint256"}],
@@ -210,19 +156,15 @@ struct Host {
 
 impl Host {
     fn call(&mut self, method: &str, params: &Value) -> Result<Value, Value> {
-        let req = json!({"id": 1, "method": method, "params": params}).to_string();
-        let mut rng = rand_core::OsRng;
-        let mut env = Env {
-            rng: &mut rng,
-            now_ms: 1_700_000_000_000,
-            origin: None,
-        };
-        let resp: Value = serde_json::from_str(&self.wallet.handle_json(&req, &mut env)).unwrap();
+        let result = common::call(
+            &mut self.wallet,
+            1_700_000_000_000,
+            None,
+            method,
+            params.clone(),
+        );
         self.wallet.take_save();
-        match resp.get("error") {
-            Some(e) => Err(e.clone()),
-            None => Ok(resp["result"].clone()),
-        }
+        result
     }
 
     /// An unlocked wallet with the Hardhat mnemonic; returns it and its Solana address.
@@ -234,7 +176,7 @@ impl Host {
             .call(
                 "wallet_import",
                 &json!({"password": "pw", "mnemonic": HARDHAT_MNEMONIC,
-                        "kdf": {"memoryKib": 19456, "iterations": 2, "parallelism": 1}}),
+                        "kdf": floor_kdf()}),
             )
             .unwrap();
         let solana = r["accounts"]

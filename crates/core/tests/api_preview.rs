@@ -14,13 +14,14 @@
     clippy::arithmetic_side_effects
 )]
 
-use custodian_core::api::{Env, Wallet};
+mod common;
+
+use common::{floor_kdf, HARDHAT_0, HARDHAT_1};
+use custodian_core::api::Wallet;
 use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const HARDHAT_0_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-const HARDHAT_1: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const USDC: &str = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48";
 const ROUTER: &str = "0x3fC91A3afd70395Cd496C647d5a6CC9D4B2b7FAD";
 /// `approve(ROUTER, 2^256 - 1)`: selector `095ea7b3`, the address word, then all ones.
@@ -47,26 +48,14 @@ impl Host {
             json!({
                 "password": "pw",
                 "privateKey": HARDHAT_0_KEY,
-                "kdf": {"memoryKib": 19456, "iterations": 2, "parallelism": 1}
+                "kdf": floor_kdf()
             }),
         );
         h
     }
 
     fn call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
-        let req = json!({"id": 1, "method": method, "params": params}).to_string();
-        let mut rng = rand_core::OsRng;
-        let mut env = Env {
-            rng: &mut rng,
-            now_ms: NOW_SECS * 1000,
-            origin: None,
-        };
-        let resp: Value = serde_json::from_str(&self.wallet.handle_json(&req, &mut env)).unwrap();
-        match (resp.get("result"), resp.get("error")) {
-            (Some(r), None) => Ok(r.clone()),
-            (None, Some(e)) => Err(e.clone()),
-            _ => panic!("exactly one of result and error: {resp}"),
-        }
+        common::call(&mut self.wallet, NOW_SECS * 1000, None, method, params)
     }
 
     fn ok(&mut self, method: &str, params: Value) -> Value {

@@ -9,16 +9,13 @@
     clippy::arithmetic_side_effects
 )]
 
+mod common;
+
+use common::{floor_kdf, HARDHAT_0, HARDHAT_1, HARDHAT_MNEMONIC};
 use custodian_core::api::{Env, Wallet};
 use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const FLOOR_KDF: &str = r#"{"memoryKib":19456,"iterations":2,"parallelism":1}"#;
-/// Hardhat's and Anvil's documented development mnemonic; accounts #0 and #1 are published
-/// in their docs (hardhat.org "Hardhat Network" reference, `npx hardhat node` output).
-const HARDHAT_MNEMONIC: &str = "test test test test test test test test test test test junk";
-const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-const HARDHAT_1: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 /// trezor/wallet-core StoredKeyTests (see tests/vectors/solana_vectors.json `hd_derivation[2]`):
 /// this phrase at Phantom's path m/44'/501'/0'/0'.
 const TEAM_MNEMONIC: &str =
@@ -79,10 +76,6 @@ impl Host {
     }
 }
 
-fn kdf() -> Value {
-    serde_json::from_str(FLOOR_KDF).unwrap()
-}
-
 fn addresses(accounts: &Value, chain: &str) -> Vec<String> {
     accounts
         .as_array()
@@ -98,7 +91,7 @@ fn import_mnemonic_gives_the_published_hardhat_and_wallet_core_accounts() {
     let mut h = Host::new();
     let r = h.ok(
         "wallet_import",
-        json!({"password": "pw-1", "mnemonic": HARDHAT_MNEMONIC, "kdf": kdf()}),
+        json!({"password": "pw-1", "mnemonic": HARDHAT_MNEMONIC, "kdf": floor_kdf()}),
     );
     assert_eq!(addresses(&r["accounts"], "ethereum"), vec![HARDHAT_0]);
     let added = h.ok("wallet_addAccount", json!({"chain": "ethereum"}));
@@ -112,7 +105,7 @@ fn import_mnemonic_gives_the_published_hardhat_and_wallet_core_accounts() {
     let mut h = Host::new();
     let r = h.ok(
         "wallet_import",
-        json!({"password": "pw-1", "mnemonic": TEAM_MNEMONIC, "kdf": kdf()}),
+        json!({"password": "pw-1", "mnemonic": TEAM_MNEMONIC, "kdf": floor_kdf()}),
     );
     assert_eq!(addresses(&r["accounts"], "solana"), vec![TEAM_SOLANA_0]);
 }
@@ -128,7 +121,7 @@ fn full_session_create_lock_unlock_reload_change_password_export() {
 
     let created = h.ok(
         "wallet_create",
-        json!({"password": "pw-1", "words": 24, "kdf": kdf()}),
+        json!({"password": "pw-1", "words": 24, "kdf": floor_kdf()}),
     );
     let mnemonic = created["mnemonic"].as_str().unwrap().to_owned();
     assert_eq!(mnemonic.split(' ').count(), 24);
@@ -142,7 +135,10 @@ fn full_session_create_lock_unlock_reload_change_password_export() {
 
     // A second create must not overwrite the vault.
     assert_eq!(
-        h.err("wallet_create", json!({"password": "x", "kdf": kdf()})),
+        h.err(
+            "wallet_create",
+            json!({"password": "x", "kdf": floor_kdf()})
+        ),
         (-32602, "VaultExists".into())
     );
 
@@ -209,7 +205,7 @@ fn full_session_create_lock_unlock_reload_change_password_export() {
     let mut h4 = Host::new();
     let r = h4.ok(
         "wallet_import",
-        json!({"password": "other", "mnemonic": mnemonic, "kdf": kdf()}),
+        json!({"password": "other", "mnemonic": mnemonic, "kdf": floor_kdf()}),
     );
     assert_eq!(addresses(&r["accounts"], "ethereum"), eth);
     assert_eq!(addresses(&r["accounts"], "solana"), sol);
@@ -224,7 +220,7 @@ fn personal_sign_through_the_protocol_matches_eth_sig_util() {
         json!({
             "password": "pw",
             "privateKey": "0x4af1bceebf7f3634ec3cff8a2c38e51178d5d4ce585c52d6043e5e2cc3418bb0",
-            "kdf": kdf()
+            "kdf": floor_kdf()
         }),
     );
     let address = addresses(&r["accounts"], "ethereum").remove(0);
@@ -263,7 +259,10 @@ fn personal_sign_through_the_protocol_matches_eth_sig_util() {
 #[wasm_bindgen_test(unsupported = test)]
 fn chain_switching_persists_and_emits_chain_changed() {
     let mut h = Host::new();
-    h.ok("wallet_create", json!({"password": "pw", "kdf": kdf()}));
+    h.ok(
+        "wallet_create",
+        json!({"password": "pw", "kdf": floor_kdf()}),
+    );
     h.wallet.take_events();
     assert_eq!(h.ok("eth_chainId", json!([])), "0x1");
     h.ok("wallet_switchEthereumChain", json!([{"chainId": "0x2105"}]));
@@ -292,7 +291,10 @@ fn chain_switching_persists_and_emits_chain_changed() {
 #[wasm_bindgen_test(unsupported = test)]
 fn auto_lock_after_idle_time_drops_the_session() {
     let mut h = Host::new();
-    let r = h.ok("wallet_create", json!({"password": "pw", "kdf": kdf()}));
+    let r = h.ok(
+        "wallet_create",
+        json!({"password": "pw", "kdf": floor_kdf()}),
+    );
     let eth = addresses(&r["accounts"], "ethereum");
     h.ok("wallet_updateSettings", json!({"autoLockMinutes": 5}));
     h.now += 4 * 60_000;
@@ -327,7 +329,7 @@ fn errors_have_the_documented_codes_and_never_echo_secrets() {
     let e = h
         .call(
             "wallet_import",
-            json!({"password": "pw", "mnemonic": "test test test test test test test test test test test junkk", "kdf": kdf()}),
+            json!({"password": "pw", "mnemonic": "test test test test test test test test test test test junkk", "kdf": floor_kdf()}),
         )
         .unwrap_err();
     assert_eq!(e["data"]["kind"], "InvalidMnemonic");

@@ -11,30 +11,24 @@
     clippy::arithmetic_side_effects
 )]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use alloy_consensus::transaction::SignerRecoverable;
 use alloy_consensus::TxEnvelope;
 use alloy_eips::eip2718::Decodable2718;
 use base64::Engine;
+use common::{
+    documented_methods, floor_kdf, solana_transfer, HARDHAT_0, HARDHAT_1, HARDHAT_MNEMONIC,
+};
 use custodian_core::api::sites::{HELD_TTL_MS, MAX_HELD, MAX_HELD_PER_ORIGIN};
 use custodian_core::api::{Env, Wallet};
-use custodian_core::chains::solana::{
-    Address, CompiledInstruction, Message, MessageHeader, MessageVersion, SYSTEM_PROGRAM,
-};
 use custodian_core::keys::ed25519::Ed25519PrivateKey;
 use custodian_core::policy::approval_digest;
 use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const PROTOCOL_DOC: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../docs/protocol.md"
-));
-/// Hardhat's documented development mnemonic and its accounts #0 and #1.
-const HARDHAT_MNEMONIC: &str = "test test test test test test test test test test test junk";
-const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-const HARDHAT_1: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const SITE: &str = "https://app.example";
 const OTHER: &str = "https://other.example";
 const START: u64 = 1_700_000_000_000;
@@ -62,32 +56,20 @@ impl Host {
         h.owner(
             "wallet_import",
             json!({"password": "pw", "mnemonic": HARDHAT_MNEMONIC,
-                   "kdf": {"memoryKib": 19456, "iterations": 2, "parallelism": 1}}),
+                   "kdf": floor_kdf()}),
         );
         h
     }
 
     fn call(&mut self, origin: Option<&str>, method: &str, params: Value) -> Result<Value, Value> {
-        let req = json!({"id": 1, "method": method, "params": params}).to_string();
-        let mut rng = rand_core::OsRng;
-        let mut env = Env {
-            rng: &mut rng,
-            now_ms: self.now,
-            origin,
-        };
-        let text = self.wallet.handle_json(&req, &mut env);
+        let result = common::call(&mut self.wallet, self.now, origin, method, params);
         if let Some(s) = self.wallet.take_save() {
             self.saved = Some(s.bytes);
         }
         for e in self.wallet.take_events() {
             self.events.push((e.event.to_owned(), e.data));
         }
-        let resp: Value = serde_json::from_str(&text).unwrap();
-        match (resp.get("result"), resp.get("error")) {
-            (Some(r), None) => Ok(r.clone()),
-            (None, Some(e)) => Err(e.clone()),
-            _ => panic!("{text}"),
-        }
+        result
     }
 
     /// The wallet's own UI: must succeed.
@@ -210,54 +192,8 @@ fn transfer(from: Option<&str>) -> Value {
     json!([tx])
 }
 
-/// A legacy transaction in which `from` sends 1 lamport, base64, unsigned.
-fn solana_transfer(from: &str) -> String {
-    let from = Address::parse(from).unwrap();
-    let to = Address::new([2; 32]);
-    let system = Address::parse(SYSTEM_PROGRAM).unwrap();
-    let mut data = vec![2, 0, 0, 0];
-    data.extend(1u64.to_le_bytes());
-    let message = Message {
-        version: MessageVersion::Legacy,
-        header: MessageHeader {
-            num_required_signatures: 1,
-            num_readonly_signed: 0,
-            num_readonly_unsigned: 1,
-        },
-        account_keys: vec![from, to, system],
-        recent_blockhash: [7; 32],
-        instructions: vec![CompiledInstruction {
-            program_id_index: 2,
-            accounts: vec![0, 1],
-            data,
-        }],
-        address_table_lookups: Vec::new(),
-    };
-    let mut wire = vec![1u8];
-    wire.extend([0u8; 64]);
-    wire.extend(message.serialize().unwrap());
-    base64::engine::general_purpose::STANDARD.encode(wire)
-}
-
 // ---------------------------------------------------------------------------------------------
 // The rule table, method by method.
-
-/// Method names in the first column of docs/protocol.md's method tables.
-fn documented_methods() -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for line in PROTOCOL_DOC.lines() {
-        let Some(rest) = line.strip_prefix("| `") else {
-            continue;
-        };
-        let first_cell = rest.split(" | ").next().unwrap_or("");
-        for (i, part) in format!("`{first_cell}").split('`').enumerate() {
-            if i % 2 == 1 && !part.is_empty() {
-                out.insert(part.to_owned());
-            }
-        }
-    }
-    out
-}
 
 /// What a site gets (docs/sites.md's table).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -300,8 +236,8 @@ fn classify(outcome: &Result<Value, Value>) -> Outcome {
 /// connected), per docs/sites.md.
 fn rule_table(solana: &str) -> Vec<(&'static str, Value, Outcome, Outcome)> {
     use Outcome::*;
-    let kdf = json!({"memoryKib": 19456, "iterations": 2, "parallelism": 1});
-    let tx = solana_transfer(solana);
+    let kdf = floor_kdf();
+    let tx = solana_transfer(solana, 1);
     let typed = json!({
         "types": {
             "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "chainId", "type": "uint256"}],

@@ -9,12 +9,28 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 
 use serde_json::{json, Value};
 
+/// Hardhat's and Anvil's documented development mnemonic and its published account #0
+/// (hardhat.org, "Hardhat Network" reference; `npx hardhat node` prints the same).
+pub const HARDHAT_MNEMONIC: &str = "test test test test test test test test test test test junk";
+/// Account #0 of [`HARDHAT_MNEMONIC`].
+pub const HARDHAT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
 /// The Argon2id floor: fast enough for tests, accepted by the core.
 pub const FLOOR_KDF_ARGS: [&str; 4] = ["--kdf-memory-kib", "19456", "--kdf-iterations", "2"];
 
 /// The same cost as a protocol `kdf` param.
 pub fn floor_kdf() -> Value {
     json!({"memoryKib": 19456, "iterations": 2, "parallelism": 1})
+}
+
+/// A finished command's stderr, as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A finished command's stdout, as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// The binary under test.
@@ -84,6 +100,13 @@ pub fn run_ok(args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs `custodian ARGS... --vault VAULT --password-file PASSWORD_FILE`.
+pub fn run_on_vault(args: &[&str], vault: &str, password_file: &str) -> Output {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--vault", vault, "--password-file", password_file]);
+    run(&all)
 }
 
 pub fn path_str(p: &Path) -> &str {

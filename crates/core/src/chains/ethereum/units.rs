@@ -36,46 +36,7 @@ pub(crate) fn format_timestamp(secs: u64) -> Option<String> {
     if secs > 253_402_300_799 {
         return None;
     }
-    let days = secs.checked_div(86_400)?;
-    let rem = secs.checked_rem(86_400)?;
-    let (y, m, d) = civil_from_days(days)?;
-    Some(format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        rem.checked_div(3600)?,
-        rem.checked_rem(3600)?.checked_div(60)?,
-        rem.checked_rem(60)?
-    ))
-}
-
-/// Days since 1970-01-01 to a (year, month, day), after Howard Hinnant's `civil_from_days`
-/// (<https://howardhinnant.github.io/date_algorithms.html>), for non-negative day counts.
-fn civil_from_days(days: u64) -> Option<(u64, u64, u64)> {
-    let z = days.checked_add(719_468)?;
-    let era = z.checked_div(146_097)?;
-    let doe = z.checked_sub(era.checked_mul(146_097)?)?;
-    let yoe = doe
-        .checked_sub(doe.checked_div(1460)?)?
-        .checked_add(doe.checked_div(36_524)?)?
-        .checked_sub(doe.checked_div(146_096)?)?
-        .checked_div(365)?;
-    let doy = doe.checked_sub(
-        yoe.checked_mul(365)?
-            .checked_add(yoe.checked_div(4)?)?
-            .checked_sub(yoe.checked_div(100)?)?,
-    )?;
-    let mp = doy.checked_mul(5)?.checked_add(2)?.checked_div(153)?;
-    let d = doy
-        .checked_sub(mp.checked_mul(153)?.checked_add(2)?.checked_div(5)?)?
-        .checked_add(1)?;
-    let m = if mp < 10 {
-        mp.checked_add(3)?
-    } else {
-        mp.checked_sub(9)?
-    };
-    let y = yoe
-        .checked_add(era.checked_mul(400)?)?
-        .checked_add(u64::from(m <= 2))?;
-    Some((y, m, d))
+    crate::time::format_utc(secs)
 }
 
 /// How far `secs` is from `now_secs`, in the largest whole unit: "in 3 days", "2 hours ago".
