@@ -246,6 +246,10 @@ test('keyboard only: create a wallet, the QR dialog, approve a connect request; 
     await page.waitForSelector('[data-testid="approval"][data-consent-kind="connect"]');
     // The only request opens straight away; the focus is on the view's heading, before it.
     assert.equal(await heading(), 'Requests');
+    // Approve is disabled for a moment after a request appears (www/approval.js
+    // APPROVE_DELAY_MS), so a click meant for another screen cannot land on it; a keyboard
+    // user waits the same moment.
+    await page.waitForSelector('[data-testid="approval"] [data-testid="approve"]:not([disabled])');
     await tabTo(page, (f) => f.testid === 'approve', { max: 12 });
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="no-requests"]');
