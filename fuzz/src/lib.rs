@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 pub const PASSWORD: &str = "fuzz password";
 /// The clock the harness passes to the core (2023-11-14).
 pub const NOW_MS: u64 = 1_700_000_000_000;
-/// The origin requests claim to come from.
+/// The origin previews name as the requesting site.
 pub const ORIGIN: &str = "https://dapp.example";
 /// Hardhat's published development mnemonic: the fuzzed wallet's keys are public anyway.
 pub const MNEMONIC: &str = "test test test test test test test test test test test junk";
@@ -83,13 +83,15 @@ impl RngCore for FuzzRng {
 }
 impl CryptoRng for FuzzRng {}
 
-/// Sends one request to `wallet` and returns the response text.
+/// Sends one request to `wallet` as the wallet's own UI (no origin) and returns the response
+/// text. Without an origin every method is reached directly; a site's requests would mostly
+/// stop at the site rules (docs/sites.md), and the fixture could not even be imported.
 pub fn call(wallet: &mut Wallet, request: &str) -> String {
     let mut rng = FuzzRng::default();
     let mut env = Env {
         rng: &mut rng,
         now_ms: NOW_MS,
-        origin: Some(ORIGIN),
+        origin: None,
     };
     wallet.handle_json(request, &mut env)
 }
