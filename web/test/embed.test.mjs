@@ -206,6 +206,21 @@ test('a revoked origin gets accountsChanged [] and its signing requests are refu
   world.close();
 });
 
+test('a blocked origin gets accountsChanged [] and 4001 SiteBlocked; unblocked, its accounts come back', async () => {
+  const world = embedWorld({ autoDecide: 'approve' });
+  const events = recordProviderEvents(world.provider);
+  assert.deepEqual(await world.provider.request({ method: 'eth_requestAccounts' }), [FAKE_ADDRESS]);
+  await world.core.request({ method: 'wallet_blockSite', params: { origin: DAPP } });
+  await until(() => events.some(([name, data]) => name === 'accountsChanged' && data.length === 0));
+  const refused = await settle(world.provider.request({ method: 'personal_sign', params: ['0x68656c6c6f', FAKE_ADDRESS] }));
+  assert.deepEqual([refused.code, refused.kind], [4001, 'SiteBlocked']);
+  events.length = 0;
+  await world.core.request({ method: 'wallet_unblockSite', params: { origin: DAPP } });
+  await until(() => events.some(([name, data]) => name === 'accountsChanged' && data.length === 1));
+  assert.deepEqual(events, [['accountsChanged', [FAKE_ADDRESS]]]);
+  world.close();
+});
+
 test('without the wallet window the frame answers chain and (no) accounts, and opens nothing', async () => {
   const world = embedWorld();
   await world.connection.ready();
