@@ -66,7 +66,7 @@ export async function renderRequests(app) {
       h('p', { class: 'muted', 'data-testid': 'no-requests', text: 'No requests are waiting for you.' }),
       h('p', {
         class: 'hint',
-        text: 'When a connected site asks to connect or to sign, its request appears here until you approve or reject it.',
+        text: 'When a site asks to connect, to sign or to switch the network, its request appears here until you approve or reject it.',
       }),
     );
   }
