@@ -121,7 +121,9 @@ test('frame <-> wallet window and the port offer', () => {
   assert.equal(parseFrameToPopup(env({ type: 'request', id: 1, method: 'eth_accounts', origin: DAPP })), undefined);
   assert.deepEqual(parsePopupToFrame(env({ type: 'bye' })), { type: 'bye' });
   assert.equal(parsePopupToFrame(env({ type: 'bye', now: true })), undefined);
-  assert.equal(parsePopupToFrame(env({ type: 'event', event: 'siteRevoked', data: {} })), undefined);
+  for (const event of ['siteRevoked', 'siteBlocked', 'siteUnblocked']) {
+    assert.equal(parsePopupToFrame(env({ type: 'event', event, data: {} })), undefined, event);
+  }
 });
 
 test('params reach the wallet as plain JSON of bounded size', () => {
