@@ -169,7 +169,7 @@ window.dispatchEvent(Object.assign(new Event('wallet-standard:app-ready'), { det
 function setEthAccount(accounts) {
   ethAccount = accounts[0];
   $('eth-account').textContent = ethAccount ?? 'not connected';
-  for (const id of ['personal-sign', 'permit-sign', 'tx-sign']) $(id).disabled = ethAccount === undefined;
+  for (const id of ['personal-sign', 'permit-sign', 'switch-chain', 'tx-sign']) $(id).disabled = ethAccount === undefined;
 }
 
 function useEthereum(provider) {
@@ -321,6 +321,16 @@ async function waitForReceipt(hash) {
   }
   throw new Error('the node did not mine the transaction');
 }
+
+action($('switch-chain'), $('switch-chain-result'), async () => {
+  const wanted = $('switch-chain-id').value;
+  const result = await ethereum.request({ method: 'wallet_switchEthereumChain', params: [{ chainId: wanted }] });
+  const now = await ethereum.request({ method: 'eth_chainId' });
+  showResult($('switch-chain-result'), [['Result', JSON.stringify(result)], ['eth_chainId', now]], {
+    ok: result === null && now === wanted,
+    text: `the wallet is on chain ${Number(now)}`,
+  });
+});
 
 action($('tx-sign'), $('tx-result'), async () => {
   const value = 10n ** 16n; // 0.01 ETH

@@ -1,5 +1,5 @@
-// The approval screen: one held request (a site's connect or signing request from
-// `wallet_listRequests`, or the wallet's own signing tool) shown for the user's decision.
+// The approval screen: one held request (a site's connect, signing or chain-switch request
+// from `wallet_listRequests`, or the wallet's own signing tool) shown for the user's decision.
 // Reused by the Requests view, the signing tool and the embedded wallet's popup.
 //
 // Everything in a held request is attacker-controlled: the origin, the method, the params and
@@ -7,7 +7,7 @@
 // as HTML. A `danger` warning needs an explicit extra confirmation before Approve is enabled.
 //
 //   import { renderApproval } from './approval.js';
-//   container.append(renderApproval({ held, decide, accounts, onDecided }));
+//   container.append(renderApproval({ held, decide, accounts, onDecided, onBlock }));
 
 import { h } from './lib/dom.js';
 import { describeError, errorKind } from './lib/errors.js';
@@ -31,7 +31,9 @@ const METHOD_NAMES = {
   solana_signIn: 'Sign in with Solana',
   eth_requestAccounts: 'Connect',
   wallet_connect: 'Connect',
+  wallet_switchEthereumChain: 'Switch network',
 };
+const TITLES = { connect: 'Connection request', sign: 'Signature request', switchChain: 'Network switch request' };
 const SEVERITY_LABEL = { danger: 'Danger', warning: 'Warning', info: 'Note' };
 /**
  * Approve stays disabled this long after a screen appears: the next held request opens where
@@ -167,6 +169,50 @@ export function renderPreview(preview) {
 }
 
 /**
+ * A chain switch in plain words: "<origin> wants to switch the network from A (1) to B (2)".
+ * @param {HeldRequest} held
+ */
+function switchBody(held) {
+  const preview = /** @type {any} */ (held.preview ?? {});
+  const side = (/** @type {any} */ chain) =>
+    chain && typeof chain === 'object' ? `${String(chain.name ?? `chain ${chain.chainId}`)} (${String(chain.chainId)})` : 'another network';
+  const who = held.origin ?? 'This wallet';
+  return [
+    h('p', { class: 'lead switch-sentence', 'data-testid': 'switch-sentence', text: `${who} wants to switch the network from ${side(preview.from)} to ${side(preview.to)}.` }),
+    preview.to?.testnet ? h('p', { class: 'preview-chain' }, h('span', { class: 'badge test', text: 'test network' })) : null,
+    warningList(preview.warnings),
+    h('p', {
+      class: 'hint',
+      text: 'The network is the wallet’s: it changes for every connected site and for this wallet’s own tools. Nothing is signed by switching.',
+    }),
+  ];
+}
+
+/**
+ * The offer to block a site that keeps asking after being rejected (docs/sites.md §Blocking).
+ * @param {HeldRequest} held
+ * @param {(origin: string) => Promise<void>} onBlock
+ */
+function blockOffer(held, onBlock) {
+  const origin = /** @type {string} */ (held.origin);
+  const button = h('button', { type: 'button', class: 'danger', 'data-testid': 'block-site', text: `Block ${origin}` });
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    onBlock(origin).catch(() => {
+      button.disabled = false;
+    });
+  });
+  return h(
+    'div',
+    { class: 'callout warning block-offer', 'data-testid': 'block-offer' },
+    h('p', {
+      text: `You rejected ${held.recentRejects ?? 'several'} requests from this site in the last minute. If it keeps asking, block it: its requests are then refused without asking you.`,
+    }),
+    button,
+  );
+}
+
+/**
  * The account choice of a connect request: every account, all ticked by default.
  * @param {Account[]} accounts
  */
@@ -207,16 +253,24 @@ function accountChoice(accounts) {
  * @param {Account[]} [options.accounts]  the wallet's accounts (a connect request's choices)
  * @param {(outcome: {decision: 'approve' | 'reject', error?: unknown}) => void} [options.onDecided]
  *   after `decide` settled (with `error` if it failed; the screen then shows it too)
+ * @param {(origin: string) => Promise<void>} [options.onBlock]  blocks the requesting site;
+ *   offered when the core says the user keeps rejecting it (`offerBlock`)
  * @returns {HTMLElement}
  */
-export function renderApproval({ held, decide, accounts = [], onDecided = () => undefined }) {
+export function renderApproval({ held, decide, accounts = [], onDecided = () => undefined, onBlock }) {
   const isConnect = held.consentKind === 'connect';
+  const isSwitch = held.consentKind === 'switchChain';
   const method = held.request?.method ?? '';
-  const title = isConnect ? 'Connection request' : 'Signature request';
+  const title = TITLES[held.consentKind] ?? TITLES.sign;
   const warnings = held.preview?.warnings ?? [];
   const danger = warnings.some((warning) => warning.severity === 'danger');
 
-  const approve = h('button', { type: 'button', class: 'primary', 'data-testid': 'approve', text: isConnect ? 'Connect' : 'Approve' });
+  const approve = h('button', {
+    type: 'button',
+    class: 'primary',
+    'data-testid': 'approve',
+    text: isConnect ? 'Connect' : isSwitch ? 'Switch network' : 'Approve',
+  });
   const reject = h('button', { type: 'button', 'data-testid': 'reject', text: 'Reject' });
   const status = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'approval-error' });
 
@@ -236,7 +290,10 @@ export function renderApproval({ held, decide, accounts = [], onDecided = () => 
   }, APPROVE_DELAY_MS);
 
   const body = [];
-  if (isConnect) {
+  if (held.offerBlock && held.origin && onBlock) body.push(blockOffer(held, onBlock));
+  if (isSwitch) {
+    body.push(switchBody(held));
+  } else if (isConnect) {
     body.push(
       h('p', {
         class: 'lead',

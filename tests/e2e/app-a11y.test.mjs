@@ -1,8 +1,9 @@
 // Accessibility of the wallet app and the demo dapp, in Debian's Chromium under the wallet's
 // strict CSP (lib/a11y.mjs):
 // - every screen (welcome, create with the meter, phrase, word check, import's five tabs,
-//   accounts and the QR dialog, a held connect and a held sign request, the signing tool and
-//   its preview, settings with a secret shown and the custody details open, unlock and a wrong
+//   accounts and the QR dialog, a held connect, sign and network-switch request, the offer to
+//   block a site that keeps asking, the signing tool and its preview, settings with a blocked
+//   site, a secret shown and the custody details open, unlock and a wrong
 //   password, the demo dapp) has no axe-core WCAG 2.1 A/AA violation at desktop and at
 //   360×740, does not scroll sideways at 360 px, and has no interactive target under 24×24 px;
 // - the create flow and a site's connect approval work with the keyboard only, the focus lands
@@ -104,6 +105,25 @@ test('every screen of the wallet: WCAG 2.1 A/AA (axe), no sideways scroll and 24
   found.push(...(await auditScreen(page, 'requests-sign')));
   await page.getByTestId('reject').click();
   await page.waitForSelector('[data-testid="no-requests"]');
+  assert.equal((await asSite(page, 'wallet_switchEthereumChain', [{ chainId: '0xaa36a7' }])).error?.data?.consentKind, 'switchChain');
+  await page.getByRole('link', { name: /Requests/ }).click();
+  await page.waitForSelector('[data-testid="approval"][data-consent-kind="switchChain"]');
+  found.push(...(await auditScreen(page, 'requests-switch-chain')));
+  await page.getByTestId('reject').click();
+  await page.waitForSelector('[data-testid="no-requests"]');
+  // A third rejection, then the next request comes with the offer to block the site.
+  for (const text of ['Log in again', 'And again']) {
+    await asSite(page, 'personal_sign', [utf8Hex(text), ethereum[0]]);
+    await page.getByRole('link', { name: /Requests/ }).click();
+    await page.waitForSelector('[data-testid="approval"][data-consent-kind="sign"]');
+    if (text === 'And again') break;
+    await page.getByTestId('reject').click();
+    await page.waitForSelector('[data-testid="no-requests"]');
+  }
+  await page.waitForSelector('[data-testid="block-offer"]');
+  found.push(...(await auditScreen(page, 'requests-block-offer')));
+  await page.getByTestId('block-site').click();
+  await page.waitForSelector('[data-testid="no-requests"]');
 
   // The signing tool, empty and with a preview.
   await page.getByRole('link', { name: 'Sign' }).click();
@@ -126,7 +146,7 @@ test('every screen of the wallet: WCAG 2.1 A/AA (axe), no sideways scroll and 24
   found.push(...(await auditScreen(page, 'settings-secret')));
 
   // Unlock, and a wrong password.
-  await page.getByRole('button', { name: 'Lock' }).click();
+  await page.getByRole('button', { name: 'Lock', exact: true }).click();
   await page.waitForSelector('body[data-view="unlock"]');
   found.push(...(await auditScreen(page, 'unlock')));
   await page.getByTestId('unlock-password').fill('not the password');

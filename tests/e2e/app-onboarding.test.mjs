@@ -166,7 +166,7 @@ test('create: weak password refused, phrase once, word check, lock, wrong passwo
   await page.waitForSelector('[data-testid="qr-dialog"]', { state: 'detached' });
 
   // Lock, reload (a new Worker from IndexedDB), wrong password, then the right one.
-  await page.getByRole('button', { name: 'Lock' }).click();
+  await page.getByRole('button', { name: 'Lock', exact: true }).click();
   await page.waitForSelector('body[data-view="unlock"]');
   assert.equal(await page.getByTestId('state').textContent(), 'Locked');
   await page.reload();

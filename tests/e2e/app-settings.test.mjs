@@ -67,7 +67,7 @@ test('change password: weak refused, wrong current password refused, then the ne
   await form.getByRole('button', { name: 'Change password' }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid="message"]').textContent === 'Password changed.', null, { timeout: 60_000 });
 
-  await page.getByRole('button', { name: 'Lock' }).click();
+  await page.getByRole('button', { name: 'Lock', exact: true }).click();
   await page.waitForSelector('body[data-view="unlock"]');
   await page.getByTestId('unlock-password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Unlock' }).click();

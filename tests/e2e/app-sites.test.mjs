@@ -2,7 +2,9 @@
 // page's client with an origin (what the embedded wallet's host does with `event.origin`), is
 // held by the core; the Requests view shows it with the origin and the accounts to share; the
 // user shares one account; Settings lists the site and disconnects it; the site is then
-// refused; a held signing request is rejected from the Requests view.
+// refused; a held signing request is rejected from the Requests view. A site that keeps asking
+// after rejections is offered for blocking on the approval screen, blocked from there, then
+// refused without a prompt until Settings unblocks it.
 //
 // Needs a core with the site methods (`wallet_listSites` ...). On a core without them the test
 // is skipped, and says so.
@@ -13,6 +15,7 @@ import { assertOnlyOwnOrigin, launch, utf8Hex } from './lib/browser.mjs';
 import { cspViolations, createWallet, listedAddresses, openApp, shots } from './lib/app.mjs';
 
 const SITE = 'http://localhost:8081';
+const PEST = 'http://localhost:8082';
 
 let browser;
 let page;
@@ -36,14 +39,14 @@ after(async () => {
 });
 
 /** Sends a request as the site; resolves with {result} or {error: {code, data}}. */
-function asSite(method, params) {
+function asSite(method, params, origin = SITE) {
   return page.evaluate(
     ([m, p, origin]) =>
       window.custodianDev.request({ method: m, params: p }, { origin }).then(
         (result) => ({ result }),
         (error) => ({ error: { code: error.code, data: error.data } }),
       ),
-    [method, params, SITE],
+    [method, params, origin],
   );
 }
 
@@ -135,4 +138,68 @@ test('a click meant for one approval does not approve the request that opens in 
   await owner('wallet_rejectRequest', { requestId: second });
   await owner('wallet_revokeSite', { origin: SITE });
   assert.deepEqual(problems, []);
+});
+
+test('a site that keeps asking after rejections is blocked from the approval screen', { timeout: 180_000 }, async (t) => {
+  if (!hasSites) {
+    t.skip('this core has no site methods yet');
+    return;
+  }
+  // Another origin than the tests above, whose rejections would count towards the offer.
+  const asPest = (method, params) => asSite(method, params, PEST);
+  const owner = (method, params) => page.evaluate(([m, p]) => window.custodianDev.request({ method: m, params: p }), [method, params]);
+  const connect = await asPest('eth_requestAccounts', []);
+  await owner('wallet_approveRequest', { requestId: connect.error.data.requestId });
+  const ethereum = (await asPest('eth_accounts', [])).result;
+  const ask = async (i) => {
+    const held = await asPest('personal_sign', [utf8Hex(`again ${i}`), ethereum[0]]);
+    assert.equal(held.error?.data?.kind, 'ConsentRequired');
+    return held.error.data.requestId;
+  };
+
+  // Three rejections in a row, from the Requests view.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  for (let i = 0; i < 3; i++) {
+    const id = await ask(i);
+    await page.getByRole('link', { name: /Requests/ }).click();
+    const approval = page.locator(`[data-testid="approval"][data-request-id="${id}"]`);
+    await approval.waitFor();
+    assert.equal(await approval.getByTestId('block-offer').count(), 0, 'no offer before the third rejection');
+    await approval.getByTestId('reject').click();
+    await page.waitForSelector('[data-testid="no-requests"]');
+  }
+  // The fourth prompt: the group shows the cap, the screen offers the block.
+  const blockedId = await ask(3);
+  const other = await ask(4);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: /Requests/ }).click();
+  const group = page.locator(`[data-testid="origin-group"][data-origin="${PEST}"]`);
+  await group.waitFor();
+  assert.equal(await group.getByTestId('origin-count').textContent(), '2 of 8 waiting');
+  await group.locator(`[data-testid="request-item"][data-request-id="${blockedId}"] button`).click();
+  const offer = page.locator(`[data-testid="approval"][data-request-id="${blockedId}"] [data-testid="block-offer"]`);
+  await offer.waitFor();
+  await shots(page, 'requests-block-offer');
+  await offer.getByRole('button', { name: `Block ${PEST}` }).click();
+  await page.waitForSelector('[data-testid="no-requests"]');
+
+  // Refused at once, nothing held; both waiting requests were answered (rejected) first.
+  const refused = await asPest('personal_sign', [utf8Hex('once more'), ethereum[0]]);
+  assert.deepEqual([refused.error?.code, refused.error?.data?.kind], [4001, 'SiteBlocked']);
+  assert.deepEqual((await asPest('eth_requestAccounts', [])).error?.data?.kind, 'SiteBlocked');
+  assert.deepEqual(await owner('wallet_listRequests', {}), []);
+  const stale = await page.evaluate((id) => window.custodianDev.request({ method: 'wallet_approveRequest', params: { requestId: id } }).catch((e) => e.data.kind), other);
+  assert.equal(stale, 'RequestUnknown');
+
+  // Settings lists the block and lifts it.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const site = page.locator(`[data-testid="site"][data-origin="${PEST}"]`);
+  await site.getByTestId('site-blocked').waitFor();
+  await shots(page, 'settings-site-blocked');
+  await page.getByRole('button', { name: `Unblock ${PEST}` }).click();
+  await page.getByRole('button', { name: `Block ${PEST}` }).waitFor();
+  assert.deepEqual((await asPest('eth_accounts', [])).result, [ethereum[0]], 'the grant outlived the block');
+  await owner('wallet_revokeSite', { origin: PEST });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(await cspViolations(page), []);
 });

@@ -96,7 +96,12 @@ test('an EIP-712 permit approved in the wallet window verifies on the page', { t
 test('an EIP-1559 transaction approved in the wallet window decodes on the page (and a node accepts it)', { timeout: 180_000 }, async (t) => {
   await dapp.waitForSelector('[data-testid="node-state"][data-node]');
   await dapp.click('[data-testid="tx-sign"]');
-  await wallet.waitForRequest();
+  if (hardhat) {
+    // The demo first asks to switch to the node's chain: the user approves that too.
+    await wallet.page.locator('[data-testid="approval"][data-consent-kind="switchChain"]').waitFor({ timeout: 30_000 });
+    await wallet.decide('approve');
+  }
+  await wallet.page.locator('[data-testid="approval"][data-consent-kind="sign"]').waitFor({ timeout: 30_000 });
   await shot(wallet.page, 'embed-window-transaction');
   await wallet.decide('approve');
   const result = await settled('tx-result');
@@ -128,6 +133,43 @@ test('Solana: standard:connect gets the granted account, then a transfer signatu
   const result = await settled('sol-result');
   assert.equal(result.state, 'verified', result.text);
   await shot(dapp, 'embed-demo-solana');
+});
+
+test('a chain switch from the dapp waits for the user: approved, the same chain at once, another rejected', { timeout: 120_000 }, async () => {
+  const before = await dapp.textContent('[data-testid="eth-chain"]');
+  const from = before === '0x7a69' ? 'Hardhat / Anvil local chain (31337)' : 'Ethereum (1)';
+  await dapp.selectOption('[data-testid="switch-chain-id"]', '0xaa36a7');
+  await dapp.click('[data-testid="switch-chain"]');
+  const approval = wallet.page.locator('[data-testid="approval"][data-consent-kind="switchChain"]');
+  await approval.waitFor({ timeout: 30_000 });
+  assert.equal(
+    await approval.getByTestId('switch-sentence').textContent(),
+    `${env.demo.origin} wants to switch the network from ${from} to Sepolia (11155111).`,
+  );
+  // Nothing changed while the user looks at it.
+  assert.equal(await dapp.textContent('[data-testid="eth-chain"]'), before);
+  await shot(wallet.page, 'embed-window-switch-chain');
+  await wallet.decide('approve');
+  let result = await settled('switch-chain-result');
+  assert.equal(result.state, 'verified', result.text);
+  // The dapp heard chainChanged from the wallet.
+  await dapp.waitForFunction(() => document.getElementById('eth-chain').textContent === '0xaa36a7');
+
+  // The chain already active: answered at once, nothing to approve.
+  await dapp.click('[data-testid="switch-chain"]');
+  result = await settled('switch-chain-result');
+  assert.equal(result.state, 'verified', result.text);
+  assert.equal(await wallet.page.locator('[data-testid="approval"]').count(), 0);
+
+  // Another chain, rejected: 4001, and the chain stays.
+  await dapp.selectOption('[data-testid="switch-chain-id"]', '0x1');
+  await dapp.click('[data-testid="switch-chain"]');
+  await approval.waitFor({ timeout: 30_000 });
+  await wallet.decide('reject');
+  result = await settled('switch-chain-result');
+  assert.deepEqual([result.state, result.code, result.kind], ['error', '4001', 'UserRejected']);
+  assert.equal(await dapp.textContent('[data-testid="eth-chain"]'), '0xaa36a7');
+  await shot(dapp, 'embed-demo-switch-chain');
 });
 
 test('a request rejected in the wallet window is 4001 on the dapp', { timeout: 60_000 }, async () => {

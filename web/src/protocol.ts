@@ -22,11 +22,17 @@ export interface RpcErrorData {
 export type ProviderEventName = 'accountsChanged' | 'chainChanged' | 'connect' | 'disconnect' | 'message';
 
 /**
- * Every event the core emits: the EIP-1193 ones, plus `siteRevoked` (`data: {origin}`), which
- * tells a host serving other sites that the user revoked that origin's grant. Only the wallet's
- * own page sees it; a host turns it into `accountsChanged []` for that origin.
+ * Every event the core emits: the EIP-1193 ones, plus `siteRevoked`, `siteBlocked` and
+ * `siteUnblocked` (`data: {origin}`), which tell a host serving other sites that the user
+ * revoked that origin's grant, blocked it, or lifted its block. Only the wallet's own page sees
+ * them; a host turns the first two into `accountsChanged []` for that origin.
  */
-export type WalletEventName = ProviderEventName | 'siteRevoked';
+export type WalletEventName = ProviderEventName | SiteEventName;
+
+/** The events about one site (`data: {origin}`), for the wallet's own page. */
+export type SiteEventName = 'siteRevoked' | 'siteBlocked' | 'siteUnblocked';
+
+const SITE_EVENTS: ReadonlySet<string> = new Set<SiteEventName>(['siteRevoked', 'siteBlocked', 'siteUnblocked']);
 
 /** Main -> Worker, first message: how to load the module and where the vault lives. */
 export interface InitMessage {
@@ -148,9 +154,9 @@ export function isProviderEventName(name: unknown): name is ProviderEventName {
   return typeof name === 'string' && PROVIDER_EVENTS.has(name);
 }
 
-/** Whether `name` is an event the core emits (`isProviderEventName` or `siteRevoked`). */
+/** Whether `name` is an event the core emits (`isProviderEventName` or a site event). */
 export function isWalletEventName(name: unknown): name is WalletEventName {
-  return name === 'siteRevoked' || isProviderEventName(name);
+  return (typeof name === 'string' && SITE_EVENTS.has(name)) || isProviderEventName(name);
 }
 
 /**

@@ -252,6 +252,8 @@ export class CustodianProvider {
   #onWalletEvent(name: WalletEventName, data: unknown): void {
     switch (name) {
       case 'siteRevoked':
+      case 'siteBlocked':
+      case 'siteUnblocked':
         // For the wallet's own page; a host serving sites sends them `accountsChanged` instead.
         return;
       case 'accountsChanged':

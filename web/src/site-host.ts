@@ -430,7 +430,14 @@ export function createSiteHost(options: SiteHostOptions): SiteHost {
       case 'chainChanged':
         if (typeof event.data === 'string') for (const link of links) send(link, { type: 'event', event: 'chainChanged', data: event.data });
         return;
+      case 'siteUnblocked': {
+        const origin = (event.data as { origin?: unknown } | null)?.origin;
+        for (const link of links) if (link.origin === origin) void refresh(link);
+        return;
+      }
+      case 'siteBlocked':
       case 'siteRevoked': {
+        // Either way the site has nothing to use now; a block also drops what it had waiting.
         const origin = (event.data as { origin?: unknown } | null)?.origin;
         for (const link of links) {
           if (link.origin !== origin) continue;

@@ -121,7 +121,9 @@ test('frame <-> wallet window and the port offer', () => {
   assert.equal(parseFrameToPopup(env({ type: 'request', id: 1, method: 'eth_accounts', origin: DAPP })), undefined);
   assert.deepEqual(parsePopupToFrame(env({ type: 'bye' })), { type: 'bye' });
   assert.equal(parsePopupToFrame(env({ type: 'bye', now: true })), undefined);
-  assert.equal(parsePopupToFrame(env({ type: 'event', event: 'siteRevoked', data: {} })), undefined);
+  for (const event of ['siteRevoked', 'siteBlocked', 'siteUnblocked']) {
+    assert.equal(parsePopupToFrame(env({ type: 'event', event, data: {} })), undefined, event);
+  }
 });
 
 test('params reach the wallet as plain JSON of bounded size', () => {
@@ -203,6 +205,21 @@ test('a revoked origin gets accountsChanged [] and its signing requests are refu
   assert.deepEqual(await world.provider.request({ method: 'eth_accounts' }), []);
   const refused = await settle(world.provider.request({ method: 'personal_sign', params: ['0x68656c6c6f', FAKE_ADDRESS] }));
   assert.deepEqual([refused.code, refused.kind], [4100, 'SiteNotConnected']);
+  world.close();
+});
+
+test('a blocked origin gets accountsChanged [] and 4001 SiteBlocked; unblocked, its accounts come back', async () => {
+  const world = embedWorld({ autoDecide: 'approve' });
+  const events = recordProviderEvents(world.provider);
+  assert.deepEqual(await world.provider.request({ method: 'eth_requestAccounts' }), [FAKE_ADDRESS]);
+  await world.core.request({ method: 'wallet_blockSite', params: { origin: DAPP } });
+  await until(() => events.some(([name, data]) => name === 'accountsChanged' && data.length === 0));
+  const refused = await settle(world.provider.request({ method: 'personal_sign', params: ['0x68656c6c6f', FAKE_ADDRESS] }));
+  assert.deepEqual([refused.code, refused.kind], [4001, 'SiteBlocked']);
+  events.length = 0;
+  await world.core.request({ method: 'wallet_unblockSite', params: { origin: DAPP } });
+  await until(() => events.some(([name, data]) => name === 'accountsChanged' && data.length === 1));
+  assert.deepEqual(events, [['accountsChanged', [FAKE_ADDRESS]]]);
   world.close();
 });
 

@@ -21,7 +21,7 @@ const ACCOUNTS = [
 ];
 
 const SIGN = new Set(['personal_sign', 'eth_signTypedData_v4', 'solana_signMessage']);
-const OWNER_ONLY = new Set(['wallet_unlock', 'wallet_lock', 'wallet_listRequests', 'wallet_approveRequest', 'wallet_rejectRequest', 'wallet_listSites', 'wallet_revokeSite']);
+const OWNER_ONLY = new Set(['wallet_unlock', 'wallet_lock', 'wallet_listRequests', 'wallet_approveRequest', 'wallet_rejectRequest', 'wallet_listSites', 'wallet_revokeSite', 'wallet_blockSite', 'wallet_unblockSite']);
 
 function rpcError(code, kind, message, extra = {}) {
   return Object.assign(new Error(message), { code, data: { kind, ...extra } });
@@ -34,6 +34,7 @@ export class FakeSitesCore {
   chainId = '0x1';
   #sites = new Map(); // origin -> granted addresses
   #held = new Map(); // requestId -> {origin, kind, request}
+  #blocked = new Set(); // origins
   #listeners = new Set();
   #next = 1;
 
@@ -76,6 +77,7 @@ export class FakeSitesCore {
   }
 
   #site(origin, method, params) {
+    if (this.#blocked.has(origin)) throw rpcError(4001, 'SiteBlocked', 'The user blocked this site.');
     const connected = this.#sites.has(origin);
     switch (method) {
       case 'eth_chainId':
@@ -157,6 +159,14 @@ export class FakeSitesCore {
         this.#sites.delete(params.origin);
         for (const [id, h] of [...this.#held]) if (h.origin === params.origin) this.#held.delete(id);
         this.#emit('siteRevoked', { origin: params.origin });
+        return null;
+      case 'wallet_blockSite':
+        this.#blocked.add(params.origin);
+        for (const [id, h] of [...this.#held]) if (h.origin === params.origin) this.#held.delete(id);
+        this.#emit('siteBlocked', { origin: params.origin });
+        return null;
+      case 'wallet_unblockSite':
+        if (this.#blocked.delete(params.origin)) this.#emit('siteUnblocked', { origin: params.origin });
         return null;
       default:
         throw rpcError(-32601, 'MethodNotFound', 'No such method.');

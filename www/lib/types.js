@@ -39,11 +39,13 @@
  * @typedef {object} HeldRequest  one entry of `wallet_listRequests` (SITES_DESIGN.md)
  * @property {string} requestId
  * @property {string | null} origin  null for the wallet's own signing tool
- * @property {'connect' | 'sign'} consentKind
+ * @property {'connect' | 'sign' | 'switchChain'} consentKind
  * @property {{method: string, params?: unknown}} request
- * @property {Preview | null} preview
+ * @property {Preview | null} preview  for `switchChain`: `{summary, from, to, warnings}` (docs/sites.md)
  * @property {number} [createdAt]
  * @property {number} [expiresAt]
+ * @property {number} [recentRejects]  rejections of this origin in the last minute
+ * @property {boolean} [offerBlock]  the user keeps rejecting this origin: offer to block it
  */
 
 /**

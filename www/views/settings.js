@@ -279,27 +279,63 @@ async function sitesCard(app) {
   if (sites.length === 0) {
     return card('Connected sites', 'settings-sites', h('p', { class: 'muted', 'data-testid': 'no-sites', text: 'No site is connected.' }));
   }
-  const items = sites.map((site) => {
-    const revoke = h('button', { type: 'button', class: 'small danger', 'aria-label': `Disconnect ${site.origin}`, text: 'Disconnect' });
-    revoke.addEventListener('click', () => {
-      revoke.disabled = true;
+  /**
+   * A button that asks the core `method` for this site, then shows the view again and says `done`.
+   * @param {string} label
+   * @param {string} accessible
+   * @param {string} method
+   * @param {string} origin
+   * @param {string} done
+   */
+  const siteAction = (label, accessible, method, origin, done) => {
+    const button = h('button', { type: 'button', class: 'small danger', 'aria-label': accessible, text: label });
+    button.addEventListener('click', () => {
+      button.disabled = true;
       void app
-        .request('wallet_revokeSite', { origin: site.origin })
+        .request(method, { origin })
         .then(async () => {
           await app.refresh();
-          app.say(`${site.origin} is disconnected.`, 'success');
+          app.say(done, 'success');
         })
         .catch((e) => {
-          revoke.disabled = false;
+          button.disabled = false;
           app.say(describeError(e), 'error');
         });
     });
+    return button;
+  };
+  const items = sites.map((site) => {
+    const connected = typeof site.connectedAt === 'number';
+    const blocked = site.blocked
+      ? h('p', {
+          class: 'callout warning',
+          'data-testid': 'site-blocked',
+          text:
+            typeof site.blocked.until === 'number'
+              ? `Blocked until ${formatTime(site.blocked.until)}: its requests are refused without asking you.`
+              : 'Blocked: its requests are refused without asking you.',
+        })
+      : null;
+    const buttons = [
+      connected
+        ? siteAction('Disconnect', `Disconnect ${site.origin}`, 'wallet_revokeSite', site.origin, `${site.origin} is disconnected.`)
+        : null,
+      site.blocked
+        ? siteAction('Unblock', `Unblock ${site.origin}`, 'wallet_unblockSite', site.origin, `${site.origin} is no longer blocked.`)
+        : siteAction('Block', `Block ${site.origin}`, 'wallet_blockSite', site.origin, `${site.origin} is blocked.`),
+    ];
     return h(
       'li',
       { class: 'site', 'data-testid': 'site', 'data-origin': site.origin },
-      h('div', {}, h('strong', { class: 'site-origin', text: site.origin }), h('p', { class: 'muted', text: `Connected ${formatTime(site.connectedAt)}` })),
+      h(
+        'div',
+        {},
+        h('strong', { class: 'site-origin', text: site.origin }),
+        h('p', { class: 'muted', text: connected ? `Connected ${formatTime(site.connectedAt)}` : 'Not connected' }),
+      ),
+      blocked,
       h('ul', { class: 'plain site-accounts' }, (site.accounts ?? []).map((address) => h('li', {}, h('code', { text: address })))),
-      revoke,
+      h('div', { class: 'buttons' }, buttons),
     );
   });
   return card('Connected sites', 'settings-sites', h('ul', { class: 'plain sites', 'data-testid': 'sites' }, items));

@@ -18,7 +18,7 @@ pub use format::{
 };
 pub use kdf::{KdfParams, VaultKey};
 pub use keyring::{
-    Account, AccountSource, Chain, ImportedKey, Keyring, RecoveryPhrase, Settings, SiteGrant,
-    KEYRING_VERSION,
+    Account, AccountSource, Chain, ImportedKey, Keyring, RecoveryPhrase, Settings, SiteBlock,
+    SiteGrant, KEYRING_VERSION,
 };
 pub use session::{SealedVault, VaultSession, VaultStatus};

@@ -146,6 +146,11 @@ fn samples(solana: &str) -> Vec<(&'static str, Value)> {
             "wallet_revokeSite",
             json!({"origin": "https://app.example"}),
         ),
+        ("wallet_blockSite", json!({"origin": "https://app.example"})),
+        (
+            "wallet_unblockSite",
+            json!({"origin": "https://app.example"}),
+        ),
         ("wallet_setPolicy", json!({"policy": deny_all()})),
     ]
 }
@@ -203,7 +208,7 @@ fn every_method_that_signs_or_exports_consults_the_policy() {
         documented, sampled,
         "every method in docs/protocol.md needs a sample here (and every sample a documented method)"
     );
-    assert_eq!(documented.len(), 45);
+    assert_eq!(documented.len(), 47);
 
     // Without a policy, every signing sample succeeds: the params are valid and reach the key.
     // No method may fail internally (that is how a signing method missing from the list, or

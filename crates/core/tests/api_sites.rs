@@ -391,6 +391,8 @@ fn rule_table(solana: &str) -> Vec<(&'static str, Value, Outcome, Outcome)> {
         ),
         owner_only("wallet_listSites", json!({})),
         owner_only("wallet_revokeSite", json!({"origin": SITE})),
+        owner_only("wallet_blockSite", json!({"origin": SITE})),
+        owner_only("wallet_unblockSite", json!({"origin": SITE})),
     ]
 }
 
@@ -406,7 +408,7 @@ fn every_documented_method_has_a_site_rule() {
         sampled,
         "every method in docs/protocol.md needs a site rule here (and every rule a documented method)"
     );
-    assert_eq!(sampled.len(), 45);
+    assert_eq!(sampled.len(), 47);
 
     let mut seen = BTreeMap::new();
     for connected in [false, true] {
@@ -434,8 +436,8 @@ fn every_documented_method_has_a_site_rule() {
             h.owner("wallet_rejectRequest", json!({"requestId": r["requestId"]}));
         }
     }
-    // 2 x 45 outcomes, as docs/sites.md's table counts them: 24 owner-only methods, 8 signing
-    // methods, 5 unsupported ones.
+    // 2 x 47 outcomes, as docs/sites.md's table counts them: 26 owner-only methods, 8 signing
+    // methods, 5 unsupported ones. The switch is to the active chain, answered at once.
     let counts: Vec<(String, i32)> = seen.into_iter().collect();
     assert_eq!(
         counts,
@@ -444,7 +446,7 @@ fn every_documented_method_has_a_site_rule() {
             ("ApprovalUnknown".to_owned(), 2),
             ("Empty".to_owned(), 2),
             ("Held".to_owned(), 2 + 8),
-            ("NotAllowed".to_owned(), 2 * 24),
+            ("NotAllowed".to_owned(), 2 * 26),
             ("NotConnected".to_owned(), 9),
             ("Unsupported".to_owned(), 2 * 5),
         ]
@@ -519,7 +521,8 @@ fn connect_is_held_until_the_user_approves() {
         json!([{
             "requestId": id, "origin": SITE, "consentKind": "connect",
             "request": {"method": "eth_requestAccounts", "params": []},
-            "preview": null, "createdAt": START, "expiresAt": START + 600_000
+            "preview": null, "createdAt": START, "expiresAt": START + 600_000,
+            "recentRejects": 0, "offerBlock": false
         }])
     );
     assert_eq!(h.approve(&id), Ok(json!([HARDHAT_0])));
@@ -716,6 +719,9 @@ fn the_golden_vault_opens_with_no_sites() {
         h.call(Some("https://app.example"), "eth_accounts", json!([])),
         Ok(json!([]))
     );
+    // A vault from before blocks (no `blocked_sites` member) takes one.
+    h.owner("wallet_blockSite", json!({"origin": SITE}));
+    h.err(Some(SITE), "eth_chainId", json!([]), 4001, "SiteBlocked");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1306,4 +1312,515 @@ fn a_site_cannot_reach_owner_methods_by_spelling() {
             "InvalidOrigin",
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chain switches from sites (Review, session 2: "Found and fixed").
+
+/// `wallet_switchEthereumChain` params for `chain_id`.
+fn switch_to(chain_id: u64) -> Value {
+    json!([{ "chainId": format!("0x{chain_id:x}") }])
+}
+
+fn chain_id(h: &mut Host, origin: Option<&str>) -> Value {
+    h.call(origin, "eth_chainId", json!([])).unwrap()
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_site_chain_switch_is_held_and_approving_switches() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    h.events.clear();
+    h.saved = None;
+    // Extra members the site adds are not part of what is held or shown.
+    let id = h.held(
+        SITE,
+        "wallet_switchEthereumChain",
+        json!([{"chainId": "0xaa36a7", "chainName": "<b>Ethereum</b>"}]),
+        "switchChain",
+    );
+    // Nothing changed yet, for the site or anyone else.
+    assert_eq!(chain_id(&mut h, Some(SITE)), "0x1");
+    assert_eq!(chain_id(&mut h, None), "0x1");
+    assert!(h.events.is_empty());
+    assert!(h.saved.is_none());
+    let list = h.owner("wallet_listRequests", json!({}));
+    assert_eq!(list[0]["consentKind"], "switchChain");
+    assert_eq!(
+        list[0]["request"],
+        json!({"method": "wallet_switchEthereumChain", "params": [{"chainId": "0xaa36a7"}]})
+    );
+    let preview = &list[0]["preview"];
+    assert_eq!(
+        preview["summary"],
+        "Switch the network from Ethereum (1) to Sepolia (11155111)"
+    );
+    assert_eq!(
+        (&preview["from"]["chainId"], &preview["to"]["chainId"]),
+        (&json!(1), &json!(11_155_111))
+    );
+    assert_eq!(preview["to"]["name"], "Sepolia");
+    assert_eq!(preview["to"]["testnet"], true);
+    assert_eq!(preview["warnings"], json!([]));
+
+    assert_eq!(h.approve(&id), Ok(Value::Null));
+    assert_eq!(h.events, [("chainChanged".to_owned(), json!("0xaa36a7"))]);
+    assert_eq!(chain_id(&mut h, Some(SITE)), "0xaa36a7");
+    assert_eq!(chain_id(&mut h, Some(OTHER)), "0xaa36a7");
+    // The chain is a vault setting: it survives a reopen.
+    let mut reopened = Host {
+        wallet: Wallet::from_sealed(h.saved.clone().unwrap()).unwrap(),
+        ..Host::empty()
+    };
+    reopened.owner("wallet_unlock", json!({"password": "pw"}));
+    assert_eq!(chain_id(&mut reopened, None), "0xaa36a7");
+    // Answered once.
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "RequestUnknown",
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_rejected_chain_switch_leaves_the_chain() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    h.events.clear();
+    h.saved = None;
+    let id = h.held(
+        SITE,
+        "wallet_switchEthereumChain",
+        switch_to(137),
+        "switchChain",
+    );
+    assert_eq!(
+        h.call(None, "wallet_rejectRequest", json!({"requestId": id})),
+        Ok(Value::Null)
+    );
+    assert_eq!(chain_id(&mut h, Some(SITE)), "0x1");
+    assert!(h.events.is_empty(), "{:?}", h.events);
+    assert!(h.saved.is_none());
+    // `accounts` is for connect requests; an unknown chain is held with a warning.
+    let id = h.held(
+        SITE,
+        "wallet_switchEthereumChain",
+        switch_to(123_456_789),
+        "switchChain",
+    );
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id, "accounts": [HARDHAT_0]}),
+        -32602,
+        "InvalidParams",
+    );
+    let list = h.owner("wallet_listRequests", json!({}));
+    assert_eq!(
+        list[0]["preview"]["summary"],
+        "Switch the network from Ethereum (1) to chain 123456789 (123456789)"
+    );
+    assert_eq!(list[0]["preview"]["warnings"][0]["code"], "unknown_chain");
+    // Revoking the site drops its switch with its other requests.
+    h.owner("wallet_revokeSite", json!({"origin": SITE}));
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": id}),
+        4100,
+        "RequestUnknown",
+    );
+    assert_eq!(chain_id(&mut h, None), "0x1");
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_switch_to_the_active_chain_or_a_malformed_one_is_answered_at_once() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    h.events.clear();
+    // The chain already active: null, nothing held, no event (as MetaMask answers).
+    assert_eq!(
+        h.call(Some(SITE), "wallet_switchEthereumChain", switch_to(1)),
+        Ok(Value::Null)
+    );
+    // A malformed id keeps its 4902, never held.
+    for bad in ["0x0", "0x01", "1", "0x", "0x20000000000000"] {
+        h.err(
+            Some(SITE),
+            "wallet_switchEthereumChain",
+            json!([{"chainId": bad}]),
+            4902,
+            "UnrecognizedChain",
+        );
+    }
+    assert_eq!(h.owner("wallet_listRequests", json!({})), json!([]));
+    assert!(h.events.is_empty());
+    // Not connected: refused; locked: Locked, as for signing.
+    h.err(
+        Some(OTHER),
+        "wallet_switchEthereumChain",
+        switch_to(5),
+        4100,
+        "SiteNotConnected",
+    );
+    h.owner("wallet_lock", json!({}));
+    h.err(
+        Some(SITE),
+        "wallet_switchEthereumChain",
+        switch_to(5),
+        4100,
+        "Locked",
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn the_wallet_ui_switches_directly_and_a_held_switch_follows_the_users_choice() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    let id = h.held(
+        SITE,
+        "wallet_switchEthereumChain",
+        switch_to(8453),
+        "switchChain",
+    );
+    h.events.clear();
+    assert_eq!(
+        h.call(None, "wallet_switchEthereumChain", switch_to(10)),
+        Ok(Value::Null)
+    );
+    assert_eq!(h.events, [("chainChanged".to_owned(), json!("0xa"))]);
+    // The held switch still goes where the user approves it to go, from wherever it is now.
+    h.events.clear();
+    assert_eq!(h.approve(&id), Ok(Value::Null));
+    assert_eq!(h.events, [("chainChanged".to_owned(), json!("0x2105"))]);
+    // A held Ethereum signature from before the switch waits for its own chain (docs/sites.md).
+    let sign = h.held(SITE, "personal_sign", json!(["0x01", HARDHAT_0]), "sign");
+    let switch = h.held(
+        SITE,
+        "wallet_switchEthereumChain",
+        switch_to(1),
+        "switchChain",
+    );
+    h.approve(&switch).unwrap();
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": sign}),
+        -32602,
+        "InvalidParams",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocking a site (Review, session 2: the prompt loop).
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_blocked_site_is_refused_without_holding_logging_or_saving() {
+    let mut h = Host::new();
+    h.connect(SITE, None);
+    h.connect(OTHER, None);
+    let waiting = h.held(SITE, "personal_sign", json!(["0x01", HARDHAT_0]), "sign");
+    h.events.clear();
+    assert_eq!(
+        h.call(None, "wallet_blockSite", json!({"origin": SITE})),
+        Ok(Value::Null)
+    );
+    assert_eq!(
+        h.events,
+        [("siteBlocked".to_owned(), json!({"origin": SITE}))]
+    );
+    // What it had waiting is gone.
+    h.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": waiting}),
+        4100,
+        "RequestUnknown",
+    );
+    let entries = h.audit_entries();
+    assert_eq!(entries.last().unwrap()["event"], "site.blocked");
+    assert_eq!(
+        entries.last().unwrap()["details"],
+        json!({"origin": SITE, "until": null})
+    );
+    let entries = entries.len();
+    h.saved = None;
+    h.events.clear();
+    let solana = h.solana();
+    let tx = solana_transfer(&solana, 1);
+    let asks = [
+        ("eth_requestAccounts", json!([])),
+        ("wallet_connect", json!({})),
+        ("personal_sign", json!(["0x01", HARDHAT_0])),
+        ("eth_signTransaction", transfer(Some(HARDHAT_0))),
+        (
+            "solana_signTransaction",
+            json!({"address": solana, "transaction": tx}),
+        ),
+        ("wallet_switchEthereumChain", switch_to(5)),
+        (
+            "wallet_submitApprovals",
+            json!({"approvalDigest": "00".repeat(32), "signatures": []}),
+        ),
+        ("eth_accounts", json!([])),
+        ("eth_chainId", json!([])),
+        ("wallet_listRequests", json!({})),
+        ("no_such_method", json!([])),
+    ];
+    let mut refused = 0;
+    for _ in 0..5 {
+        for (method, params) in &asks {
+            h.err(Some(SITE), method, params.clone(), 4001, "SiteBlocked");
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 55);
+    assert_eq!(h.owner("wallet_listRequests", json!({})), json!([]));
+    assert!(
+        h.saved.is_none(),
+        "a blocked site's request saved the vault"
+    );
+    assert!(h.events.is_empty());
+    assert_eq!(h.audit_entries().len(), entries);
+    // Other sites are not affected, and the block is listed with the grant it leaves alone.
+    assert_eq!(
+        h.call(Some(OTHER), "eth_accounts", json!([])),
+        Ok(json!([HARDHAT_0]))
+    );
+    let sites = h.owner("wallet_listSites", json!({}));
+    assert_eq!(sites[0]["origin"], SITE);
+    assert_eq!(
+        sites[0]["blocked"],
+        json!({"blockedAt": START, "until": null})
+    );
+    assert!(sites[1].get("blocked").is_none(), "{sites}");
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn unblocking_restores_the_rules() {
+    let mut h = Host::new();
+    h.connect(SITE, Some(json!([HARDHAT_0])));
+    h.owner("wallet_blockSite", json!({"origin": SITE}));
+    h.events.clear();
+    assert_eq!(
+        h.call(None, "wallet_unblockSite", json!({"origin": SITE})),
+        Ok(Value::Null)
+    );
+    assert_eq!(
+        h.events,
+        [("siteUnblocked".to_owned(), json!({"origin": SITE}))]
+    );
+    // The grant was never touched: the site is connected as before.
+    assert_eq!(
+        h.call(Some(SITE), "eth_accounts", json!([])),
+        Ok(json!([HARDHAT_0]))
+    );
+    h.held(SITE, "personal_sign", json!(["0x01", HARDHAT_0]), "sign");
+    assert!(h.owner("wallet_listSites", json!({}))[0]
+        .get("blocked")
+        .is_none());
+    // Unblocking a site that is not blocked is a no-op: no save, no event, no entry.
+    h.saved = None;
+    h.events.clear();
+    h.owner("wallet_unblockSite", json!({"origin": OTHER}));
+    assert!(h.saved.is_none() && h.events.is_empty());
+    let events: Vec<String> = h
+        .audit_entries()
+        .into_iter()
+        .map(|e| e["event"].as_str().unwrap().to_owned())
+        .filter(|e| e.starts_with("site."))
+        .collect();
+    assert_eq!(events, ["site.connected", "site.blocked", "site.unblocked"]);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_block_survives_lock_and_reopen() {
+    let mut h = Host::new();
+    h.owner("wallet_blockSite", json!({"origin": SITE}));
+    // While locked the copy the wallet keeps still refuses: nothing is held for the unlock.
+    h.owner("wallet_lock", json!({}));
+    h.err(
+        Some(SITE),
+        "eth_requestAccounts",
+        json!([]),
+        4001,
+        "SiteBlocked",
+    );
+    h.owner("wallet_unlock", json!({"password": "pw"}));
+    h.err(Some(SITE), "wallet_connect", json!({}), 4001, "SiteBlocked");
+
+    // A new session over the saved vault reads the block list at its first unlock: a connect
+    // the site made before that waits locked, and the unlock drops it.
+    let mut reopened = Host {
+        wallet: Wallet::from_sealed(h.saved.clone().unwrap()).unwrap(),
+        ..Host::empty()
+    };
+    let early = reopened.held(SITE, "eth_requestAccounts", json!([]), "connect");
+    let fine = reopened.held(OTHER, "eth_requestAccounts", json!([]), "connect");
+    reopened.owner("wallet_unlock", json!({"password": "pw"}));
+    let waiting: Vec<Value> = reopened
+        .owner("wallet_listRequests", json!({}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["requestId"].clone())
+        .collect();
+    assert_eq!(waiting, [json!(fine)]);
+    reopened.err(
+        None,
+        "wallet_approveRequest",
+        json!({"requestId": early}),
+        4100,
+        "RequestUnknown",
+    );
+    reopened.err(Some(SITE), "eth_accounts", json!([]), 4001, "SiteBlocked");
+    assert_eq!(
+        reopened.owner("wallet_listSites", json!({})),
+        json!([{"origin": SITE, "connectedAt": null, "accounts": [],
+                "blocked": {"blockedAt": START, "until": null}}])
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn blocking_twice_is_idempotent_and_a_timed_block_ends() {
+    let mut h = Host::new();
+    h.owner("wallet_blockSite", json!({"origin": SITE}));
+    let entries = h.audit_entries().len();
+    h.saved = None;
+    h.now += 1000;
+    h.owner("wallet_blockSite", json!({"origin": SITE}));
+    assert!(h.saved.is_none(), "the same block again saved the vault");
+    assert_eq!(h.audit_entries().len(), entries);
+    assert_eq!(
+        h.owner("wallet_listSites", json!({})),
+        json!([{"origin": SITE, "connectedAt": null, "accounts": [],
+                "blocked": {"blockedAt": START, "until": null}}])
+    );
+    // A timed block of a blocked site replaces its end; it lasts exactly its minutes.
+    h.owner("wallet_blockSite", json!({"origin": SITE, "minutes": 10}));
+    let until = h.now + 10 * 60_000;
+    let sites = h.owner("wallet_listSites", json!({}));
+    assert_eq!(sites.as_array().unwrap().len(), 1);
+    assert_eq!(sites[0]["blocked"]["until"], until);
+    h.now = until - 1;
+    h.err(Some(SITE), "eth_chainId", json!([]), 4001, "SiteBlocked");
+    h.now = until;
+    assert_eq!(chain_id(&mut h, Some(SITE)), "0x1");
+    h.held(SITE, "eth_requestAccounts", json!([]), "connect");
+    assert_eq!(h.owner("wallet_listSites", json!({})), json!([]));
+    // An ended block is no block: unblocking it changes nothing.
+    h.saved = None;
+    h.owner("wallet_unblockSite", json!({"origin": SITE}));
+    assert!(h.saved.is_none());
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn blocked_origins_are_validated_like_other_origins() {
+    let mut h = Host::new();
+    for bad in [
+        "",
+        "null",
+        "https://App.example",
+        "https://app.example/",
+        "https://app.example:443",
+        "https://app.example.",
+        "app.example",
+    ] {
+        for method in ["wallet_blockSite", "wallet_unblockSite"] {
+            h.err(
+                None,
+                method,
+                json!({"origin": bad}),
+                -32602,
+                "InvalidOrigin",
+            );
+        }
+    }
+    for minutes in [json!(0), json!(525_601), json!(-1), json!("10")] {
+        let e = h
+            .call(
+                None,
+                "wallet_blockSite",
+                json!({"origin": SITE, "minutes": minutes}),
+            )
+            .unwrap_err();
+        assert_eq!(e["code"], -32602, "{e}");
+    }
+    h.err(
+        None,
+        "wallet_blockSite",
+        json!({"origin": SITE, "extra": 1}),
+        -32602,
+        "InvalidParams",
+    );
+    assert_eq!(h.owner("wallet_listSites", json!({})), json!([]));
+    // Locked: the block list is in the vault.
+    h.owner("wallet_lock", json!({}));
+    h.err(
+        None,
+        "wallet_blockSite",
+        json!({"origin": SITE}),
+        4100,
+        "Locked",
+    );
+    // A site cannot block or unblock, itself or another.
+    h.owner("wallet_unlock", json!({"password": "pw"}));
+    h.owner("wallet_blockSite", json!({"origin": OTHER}));
+    for (origin, target) in [(SITE, OTHER), (SITE, SITE)] {
+        for method in ["wallet_blockSite", "wallet_unblockSite"] {
+            h.err(
+                Some(origin),
+                method,
+                json!({"origin": target}),
+                4100,
+                "OriginNotAllowed",
+            );
+        }
+    }
+    h.err(
+        Some(OTHER),
+        "wallet_unblockSite",
+        json!({"origin": OTHER}),
+        4001,
+        "SiteBlocked",
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn repeated_rejects_offer_a_block() {
+    use custodian_core::api::sites::{REJECTS_BEFORE_BLOCK_OFFER, REJECT_WINDOW_MS};
+    assert_eq!((REJECTS_BEFORE_BLOCK_OFFER, REJECT_WINDOW_MS), (3, 60_000));
+    let mut h = Host::new();
+    let offer = |h: &mut Host| {
+        let list = h.owner("wallet_listRequests", json!({}));
+        (
+            list[0]["recentRejects"].clone(),
+            list[0]["offerBlock"].clone(),
+        )
+    };
+    for n in 0..3 {
+        h.held(SITE, "eth_requestAccounts", json!([]), "connect");
+        assert_eq!(offer(&mut h), (json!(n), json!(false)));
+        let id = h.owner("wallet_listRequests", json!({}))[0]["requestId"].clone();
+        h.owner("wallet_rejectRequest", json!({"requestId": id}));
+        h.now += 10_000;
+    }
+    // The fourth prompt in a minute comes with the offer; another site's does not.
+    h.held(OTHER, "eth_requestAccounts", json!([]), "connect");
+    assert_eq!(offer(&mut h), (json!(0), json!(false)));
+    h.held(SITE, "eth_requestAccounts", json!([]), "connect");
+    let list = h.owner("wallet_listRequests", json!({}));
+    assert_eq!(
+        (&list[1]["recentRejects"], &list[1]["offerBlock"]),
+        (&json!(3), &json!(true))
+    );
+    // Approving is not rejecting, and the window moves on.
+    h.now = START + REJECT_WINDOW_MS;
+    let list = h.owner("wallet_listRequests", json!({}));
+    assert_eq!(
+        (&list[1]["recentRejects"], &list[1]["offerBlock"]),
+        (&json!(2), &json!(false))
+    );
 }

@@ -88,6 +88,7 @@ fn expected() -> Keyring {
         policy: SecretVec::new(Vec::new()),
         audit: SecretVec::new(Vec::new()),
         sites: Vec::new(),
+        blocked_sites: Vec::new(),
     }
 }
 

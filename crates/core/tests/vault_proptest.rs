@@ -139,6 +139,7 @@ fn build(spec: &Spec) -> Keyring {
         policy: SecretVec::new(spec.policy.clone()),
         audit: SecretVec::new(spec.audit.clone()),
         sites: Vec::new(),
+        blocked_sites: Vec::new(),
     }
 }
 

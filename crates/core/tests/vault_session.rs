@@ -61,6 +61,7 @@ fn keyring(auto_lock_minutes: u32) -> Keyring {
         policy: SecretVec::new(Vec::new()),
         audit: SecretVec::new(Vec::new()),
         sites: Vec::new(),
+        blocked_sites: Vec::new(),
     }
 }
 

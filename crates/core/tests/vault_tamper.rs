@@ -49,6 +49,7 @@ fn keyring() -> Keyring {
         policy: SecretVec::new(b"policy".to_vec()),
         audit: SecretVec::new(Vec::new()),
         sites: Vec::new(),
+        blocked_sites: Vec::new(),
     }
 }
 

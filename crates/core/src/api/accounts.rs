@@ -281,7 +281,7 @@ impl Wallet {
 
 /// A chain id as EIP-3326 sends it: a `0x` hex quantity without leading zeros, at most
 /// 2^53 - 1 so JavaScript callers can hold it exactly (EIP-2294's bound).
-fn parse_chain_id(text: &str) -> Result<u64, ApiError> {
+pub(crate) fn parse_chain_id(text: &str) -> Result<u64, ApiError> {
     const MAX_CHAIN_ID: u64 = (1 << 53) - 1;
     let bad = || {
         ApiError::new(

@@ -293,6 +293,10 @@ pub enum Request {
     ListSites,
     /// `wallet_revokeSite` `{origin}`: disconnects a site.
     RevokeSite(RevokeSiteParams),
+    /// `wallet_blockSite` `{origin, minutes?}`: refuses a site's requests without asking.
+    BlockSite(BlockSiteParams),
+    /// `wallet_unblockSite` `{origin}`: lifts a block.
+    UnblockSite(RevokeSiteParams),
 }
 
 /// `wallet_connect` params. Other members are ignored, so connectors may pass their own
@@ -325,12 +329,23 @@ pub struct RejectRequestParams {
     pub request_id: String,
 }
 
-/// `wallet_revokeSite` params.
+/// `wallet_revokeSite` and `wallet_unblockSite` params.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RevokeSiteParams {
     /// The site's web origin.
     pub origin: String,
+}
+
+/// `wallet_blockSite` params.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BlockSiteParams {
+    /// The site's web origin.
+    pub origin: String,
+    /// How long the block lasts; absent: until the user unblocks the site.
+    #[serde(default)]
+    pub minutes: Option<u32>,
 }
 
 /// `wallet_checkPolicy` and `wallet_setPolicy` params.
@@ -500,6 +515,8 @@ impl Request {
             "wallet_rejectRequest" => Self::RejectRequest(object(p)?),
             "wallet_listSites" => Self::ListSites,
             "wallet_revokeSite" => Self::RevokeSite(object(p)?),
+            "wallet_blockSite" => Self::BlockSite(object(p)?),
+            "wallet_unblockSite" => Self::UnblockSite(object(p)?),
             "eth_sendTransaction" => Self::Unsupported("eth_sendTransaction"),
             "eth_sendRawTransaction" => Self::Unsupported("eth_sendRawTransaction"),
             "eth_sign" => Self::Unsupported("eth_sign"),

@@ -17,12 +17,13 @@ use super::custody::append_audit;
 use super::envelope::RpcRequest;
 use super::error::{ApiError, INVALID_PARAMS, UNAUTHORIZED};
 use super::request::{
-    ApproveRequestParams, PreviewParams, PreviewTarget, RejectRequestParams, Request,
-    RevokeSiteParams,
+    ApproveRequestParams, BlockSiteParams, PreviewParams, PreviewTarget, RejectRequestParams,
+    Request, RevokeSiteParams,
 };
 use super::wallet::{Env, Wallet};
+use crate::chains::ethereum::chain;
 use crate::secret::SecretBytes;
-use crate::vault::{Account, Chain, Keyring, SiteGrant};
+use crate::vault::{Account, Chain, Keyring, SiteBlock, SiteGrant};
 
 /// Most requests one origin may have waiting for the user.
 pub const MAX_HELD_PER_ORIGIN: usize = 8;
@@ -32,6 +33,16 @@ pub const MAX_HELD: usize = 64;
 pub const HELD_TTL_MS: u64 = 10 * 60 * 1000;
 /// Most sites one vault remembers; keeps the sealed keyring bounded.
 const MAX_SITES: usize = 1000;
+/// Most sites one vault keeps blocked; keeps the sealed keyring bounded.
+const MAX_BLOCKED: usize = 1000;
+/// Rejections of one origin within [`REJECT_WINDOW_MS`] after which the user is offered a block.
+pub const REJECTS_BEFORE_BLOCK_OFFER: usize = 3;
+/// The window in which rejections of one origin count towards the block offer (60 s).
+pub const REJECT_WINDOW_MS: u64 = 60 * 1000;
+/// The longest timed block, in minutes (one year); a longer one is a block without an end.
+pub const MAX_BLOCK_MINUTES: u32 = 365 * 24 * 60;
+/// Recent rejections remembered in all; the oldest go first.
+const MAX_REJECTS_TRACKED: usize = 256;
 
 /// What a held request asks the user for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +51,8 @@ pub(crate) enum ConsentKind {
     Connect,
     /// To sign something with a granted account.
     Sign,
+    /// To switch the wallet's EVM chain (`wallet_switchEthereumChain`).
+    SwitchChain,
 }
 
 impl ConsentKind {
@@ -47,6 +60,7 @@ impl ConsentKind {
         match self {
             ConsentKind::Connect => "connect",
             ConsentKind::Sign => "sign",
+            ConsentKind::SwitchChain => "switchChain",
         }
     }
 }
@@ -65,10 +79,12 @@ struct Held {
     signer: Option<(Chain, String)>,
     /// The EVM chain when held: an Ethereum signature is only made on the chain the user saw.
     evm_chain_id: u64,
+    /// The chain a chain switch asks for.
+    switch_to: Option<u64>,
 }
 
 impl Held {
-    fn view(&self) -> Value {
+    fn view(&self, recent_rejects: usize) -> Value {
         json!({
             "requestId": self.id,
             "origin": self.origin,
@@ -77,22 +93,58 @@ impl Held {
             "preview": self.preview,
             "createdAt": self.created_at,
             "expiresAt": self.expires_at,
+            "recentRejects": recent_rejects,
+            "offerBlock": recent_rejects >= REJECTS_BEFORE_BLOCK_OFFER,
         })
     }
 }
 
-/// The requests waiting for the user, oldest first, and what locking must drop.
+/// The requests waiting for the user, oldest first, and what locking must drop; the blocked
+/// origins and recent rejections, which must be known without reading the vault.
 #[derive(Default)]
 pub(crate) struct HeldRequests {
     list: Vec<Held>,
     /// Whether the vault was unlocked when last looked at: an idle auto-lock is only seen on
     /// the next request, and that transition must drop what was held while unlocked.
     pub(crate) unlocked_seen: bool,
+    /// A copy of `Keyring::blocked_sites`, taken at each unlock and kept while locked, so a
+    /// blocked site is refused without the vault (and while it is locked).
+    blocked: Vec<SiteBlock>,
+    /// `(origin, time)` of the user's recent rejections, oldest first.
+    rejects: Vec<(String, u64)>,
 }
 
 impl HeldRequests {
     fn prune(&mut self, now_ms: u64) {
         self.list.retain(|h| h.expires_at > now_ms);
+    }
+
+    fn is_blocked(&self, origin: &str, now_ms: u64) -> bool {
+        self.blocked
+            .iter()
+            .any(|b| b.origin == origin && block_active(b, now_ms))
+    }
+
+    fn recent_rejects(&self, origin: &str, now_ms: u64) -> usize {
+        self.rejects
+            .iter()
+            .filter(|(o, at)| o == origin && now_ms.saturating_sub(*at) < REJECT_WINDOW_MS)
+            .count()
+    }
+
+    fn note_reject(&mut self, origin: &str, now_ms: u64) {
+        self.rejects
+            .retain(|(_, at)| now_ms.saturating_sub(*at) < REJECT_WINDOW_MS);
+        if self.rejects.len() >= MAX_REJECTS_TRACKED {
+            self.rejects.remove(0);
+        }
+        self.rejects.push((origin.to_owned(), now_ms));
+    }
+
+    /// Drops what is held for `origin` and forgets its rejections.
+    fn drop_origin(&mut self, origin: &str) {
+        self.list.retain(|h| h.origin != origin);
+        self.rejects.retain(|(o, _)| o != origin);
     }
 
     fn position(&self, id: &str) -> Option<usize> {
@@ -125,6 +177,32 @@ impl Wallet {
         self.held.unlocked_seen = false;
     }
 
+    /// After each request: notes whether the vault is unlocked, and when it was just unlocked
+    /// (or replaced by a new one), copies its block list and drops what blocked sites had
+    /// asked while it was locked.
+    pub(crate) fn settle_sites(&mut self, reread_blocks: bool, now_ms: u64) {
+        let unlocked = self.vault.as_ref().is_some_and(|v| !v.is_locked());
+        if unlocked && reread_blocks {
+            self.reread_blocks(now_ms);
+        }
+        self.held.unlocked_seen = unlocked;
+    }
+
+    fn reread_blocks(&mut self, now_ms: u64) {
+        let Ok(keyring) = self.keyring(now_ms) else {
+            return;
+        };
+        let blocked = keyring.blocked_sites.clone();
+        self.held.blocked = blocked;
+        let held = &mut self.held;
+        let blocked = &held.blocked;
+        held.list.retain(|h| {
+            !blocked
+                .iter()
+                .any(|b| b.origin == h.origin && block_active(b, now_ms))
+        });
+    }
+
     /// A request from the web page at `origin`: validates the origin, then applies the rule
     /// table of `docs/sites.md`.
     pub(crate) fn site_request<R: CryptoRngCore>(
@@ -135,6 +213,10 @@ impl Wallet {
     ) -> Result<Value, ApiError> {
         if !crate::origin::is_web_origin(origin) {
             return Err(invalid_origin());
+        }
+        // The user's standing answer, given before anything is read, held, logged or saved.
+        if self.held.is_blocked(origin, env.now_ms) {
+            return Err(site_blocked());
         }
         let method = req.method.clone();
         let params = req.params.clone();
@@ -154,10 +236,7 @@ impl Wallet {
             Q::ListAccounts => Ok(Value::Array(self.granted_views(origin, now, None))),
             Q::EthRequestAccounts => self.site_connect(&method, origin, false, env),
             Q::Connect(p) => self.site_connect(&method, origin, p.silent == Some(true), env),
-            Q::SwitchEthereumChain(_) => {
-                self.site_grant(origin, now)?;
-                self.dispatch(request, env)
-            }
+            Q::SwitchEthereumChain(p) => self.site_switch_chain(&method, &p.chain_id, origin, env),
             Q::PersonalSign { .. }
             | Q::SignTypedData { .. }
             | Q::SignTransaction(_)
@@ -193,7 +272,9 @@ impl Wallet {
             | Q::ApproveRequest(_)
             | Q::RejectRequest(_)
             | Q::ListSites
-            | Q::RevokeSite(_) => Err(origin_not_allowed()),
+            | Q::RevokeSite(_)
+            | Q::BlockSite(_)
+            | Q::UnblockSite(_) => Err(origin_not_allowed()),
         }
     }
 
@@ -282,10 +363,42 @@ impl Wallet {
                     params,
                     Value::Null,
                     None,
+                    None,
                     env,
                 )
             }
         }
+    }
+
+    /// `wallet_switchEthereumChain` from a site: the chain is the wallet's, shared by every site
+    /// and the wallet's own tools, so changing it is the user's decision. The chain already
+    /// active answers at once, as in MetaMask.
+    fn site_switch_chain<R: CryptoRngCore>(
+        &mut self,
+        method: &str,
+        chain_id: &str,
+        origin: &str,
+        env: &mut Env<'_, R>,
+    ) -> Result<Value, ApiError> {
+        self.site_grant(origin, env.now_ms)?;
+        let to = super::accounts::parse_chain_id(chain_id)?;
+        let from = self.chain_id;
+        if to == from {
+            return Ok(Value::Null);
+        }
+        // The held params are the canonical spelling of what is executed, nothing else the
+        // site put in the object.
+        let params = json!([{ "chainId": format!("0x{to:x}") }]);
+        self.hold_for_user(
+            origin,
+            ConsentKind::SwitchChain,
+            method.to_owned(),
+            params,
+            switch_preview(from, to),
+            None,
+            Some(to),
+            env,
+        )
     }
 
     /// A signing request from a connected site: checked as far as it can be without the
@@ -333,6 +446,7 @@ impl Wallet {
             params,
             preview,
             Some((chain, signer)),
+            None,
             env,
         )
     }
@@ -347,6 +461,7 @@ impl Wallet {
         params: Value,
         preview: Value,
         signer: Option<(Chain, String)>,
+        switch_to: Option<u64>,
         env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
         let now = env.now_ms;
@@ -371,6 +486,7 @@ impl Wallet {
             expires_at: now.saturating_add(HELD_TTL_MS),
             signer,
             evm_chain_id: self.chain_id,
+            switch_to,
         });
         Err(ApiError::with_details(
             UNAUTHORIZED,
@@ -392,9 +508,14 @@ impl Wallet {
         env: &Env<'_, R>,
     ) -> Result<Value, ApiError> {
         only_owner(env)?;
-        self.held.prune(env.now_ms);
+        let now = env.now_ms;
+        self.held.prune(now);
+        let held = &self.held;
         Ok(Value::Array(
-            self.held.list.iter().map(Held::view).collect(),
+            held.list
+                .iter()
+                .map(|h| h.view(held.recent_rejects(&h.origin, now)))
+                .collect(),
         ))
     }
 
@@ -406,7 +527,8 @@ impl Wallet {
     ) -> Result<Value, ApiError> {
         only_owner(env)?;
         let index = self.live_request(&p.request_id, env.now_ms)?;
-        self.held.list.remove(index);
+        let held = self.held.list.remove(index);
+        self.held.note_reject(&held.origin, env.now_ms);
         Ok(Value::Null)
     }
 
@@ -446,6 +568,18 @@ impl Wallet {
                         held.evm_chain_id
                     )))
                 }
+            }
+            ConsentKind::SwitchChain => {
+                if p.accounts.is_some() {
+                    return Err(ApiError::invalid_params(
+                        "`accounts` is only for connect requests",
+                    ));
+                }
+                let held = self.held.list.remove(index);
+                self.site_grant(&held.origin, now)?;
+                let to = held.switch_to.ok_or_else(request_unknown)?;
+                // The user chose the chain, whatever it is now: switching to it is their answer.
+                self.switch_chain(&format!("0x{to:x}"), env)
             }
         }
     }
@@ -558,26 +692,144 @@ impl Wallet {
         self.dispatch(request, &mut as_site)
     }
 
-    /// `wallet_listSites`.
+    /// `wallet_listSites`: the connected sites, then the blocked sites that are not connected;
+    /// a blocked entry carries `blocked`.
     pub(crate) fn list_sites<R: CryptoRngCore>(
         &mut self,
         env: &Env<'_, R>,
     ) -> Result<Value, ApiError> {
         only_owner(env)?;
-        let keyring = self.keyring(env.now_ms)?;
-        Ok(Value::Array(
+        let now = env.now_ms;
+        let keyring = self.keyring(now)?;
+        let block_of = |origin: &str| {
             keyring
-                .sites
+                .blocked_sites
                 .iter()
-                .map(|s| {
+                .find(|b| b.origin == origin && block_active(b, now))
+        };
+        let mut out: Vec<Value> = keyring
+            .sites
+            .iter()
+            .map(|s| {
+                let mut entry = json!({
+                    "origin": s.origin,
+                    "connectedAt": s.connected_at,
+                    "accounts": granted(keyring, s).map(|a| a.address.as_str()).collect::<Vec<_>>(),
+                });
+                if let (Some(block), Some(map)) = (block_of(&s.origin), entry.as_object_mut()) {
+                    map.insert("blocked".to_owned(), block_view(block));
+                }
+                entry
+            })
+            .collect();
+        out.extend(
+            keyring
+                .blocked_sites
+                .iter()
+                .filter(|b| block_active(b, now))
+                .filter(|b| !keyring.sites.iter().any(|s| s.origin == b.origin))
+                .map(|b| {
                     json!({
-                        "origin": s.origin,
-                        "connectedAt": s.connected_at,
-                        "accounts": granted(keyring, s).map(|a| a.address.as_str()).collect::<Vec<_>>(),
+                        "origin": b.origin,
+                        "connectedAt": null,
+                        "accounts": [],
+                        "blocked": block_view(b),
                     })
-                })
-                .collect(),
-        ))
+                }),
+        );
+        Ok(Value::Array(out))
+    }
+
+    /// `wallet_blockSite`: refuses the origin's requests from now on without asking the user,
+    /// and drops what it has waiting. A block of a blocked origin sets its new end.
+    pub(crate) fn block_site<R: CryptoRngCore>(
+        &mut self,
+        p: BlockSiteParams,
+        env: &mut Env<'_, R>,
+    ) -> Result<Value, ApiError> {
+        only_owner(env)?;
+        if !crate::origin::is_web_origin(&p.origin) {
+            return Err(invalid_origin());
+        }
+        let now = env.now_ms;
+        let until = match p.minutes {
+            None => None,
+            Some(m) if (1..=MAX_BLOCK_MINUTES).contains(&m) => {
+                Some(now.saturating_add(u64::from(m).saturating_mul(60_000)))
+            }
+            Some(_) => {
+                return Err(ApiError::invalid_params(format!(
+                    "`minutes` must be between 1 and {MAX_BLOCK_MINUTES}, or left out for a block without an end"
+                )))
+            }
+        };
+        let keyring = self.keyring(now)?;
+        let unchanged = until.is_none()
+            && keyring
+                .blocked_sites
+                .iter()
+                .any(|b| b.origin == p.origin && b.until.is_none());
+        if !unchanged {
+            let seed = SecretBytes::<32>::random(env.rng);
+            let details = json!({ "origin": p.origin, "until": until });
+            let origin = p.origin.clone();
+            self.update(env, |k| {
+                k.blocked_sites.retain(|b| block_active(b, now));
+                let full = k.blocked_sites.len() >= MAX_BLOCKED;
+                match k.blocked_sites.iter_mut().find(|b| b.origin == origin) {
+                    Some(existing) => {
+                        existing.blocked_at = now;
+                        existing.until = until;
+                    }
+                    None if full => {
+                        return Err(ApiError::invalid_params(format!(
+                            "a wallet blocks at most {MAX_BLOCKED} sites; unblock some first"
+                        )))
+                    }
+                    None => k.blocked_sites.push(SiteBlock {
+                        origin,
+                        blocked_at: now,
+                        until,
+                    }),
+                }
+                append_audit(k, &seed, now, "site.blocked", details)
+            })?;
+            self.reread_blocks(now);
+        }
+        self.held.drop_origin(&p.origin);
+        self.emit("siteBlocked", json!({ "origin": p.origin }));
+        Ok(Value::Null)
+    }
+
+    /// `wallet_unblockSite`: the origin's requests are answered by the rules again.
+    pub(crate) fn unblock_site<R: CryptoRngCore>(
+        &mut self,
+        p: RevokeSiteParams,
+        env: &mut Env<'_, R>,
+    ) -> Result<Value, ApiError> {
+        only_owner(env)?;
+        if !crate::origin::is_web_origin(&p.origin) {
+            return Err(invalid_origin());
+        }
+        let now = env.now_ms;
+        let blocked = self
+            .keyring(now)?
+            .blocked_sites
+            .iter()
+            .any(|b| b.origin == p.origin && block_active(b, now));
+        if !blocked {
+            return Ok(Value::Null);
+        }
+        let seed = SecretBytes::<32>::random(env.rng);
+        let details = json!({ "origin": p.origin });
+        self.update(env, |k| {
+            k.blocked_sites
+                .retain(|b| b.origin != p.origin && block_active(b, now));
+            append_audit(k, &seed, now, "site.unblocked", details)
+        })?;
+        self.reread_blocks(now);
+        self.emit("siteUnblocked", json!({ "origin": p.origin }));
+        Ok(Value::Null)
     }
 
     /// `wallet_revokeSite`: drops the grant and the site's held requests.
@@ -609,6 +861,46 @@ impl Wallet {
         self.emit("siteRevoked", json!({ "origin": p.origin }));
         Ok(Value::Null)
     }
+}
+
+/// Whether `block` still stands at `now_ms`.
+fn block_active(block: &SiteBlock, now_ms: u64) -> bool {
+    block.until.is_none_or(|until| now_ms < until)
+}
+
+fn block_view(block: &SiteBlock) -> Value {
+    json!({ "blockedAt": block.blocked_at, "until": block.until })
+}
+
+/// What the approval screen shows for a chain switch: both chains by name and id.
+fn switch_preview(from: u64, to: u64) -> Value {
+    let side = |id: u64| {
+        json!({
+            "id": format!("eip155:{id}"),
+            "chainId": id,
+            "name": chain::name(id),
+            "known": chain::lookup(id).is_some(),
+            "testnet": chain::lookup(id).is_some_and(|c| c.testnet),
+        })
+    };
+    let mut warnings = Vec::new();
+    if chain::lookup(to).is_none() {
+        warnings.push(json!({
+            "severity": "warning",
+            "code": "unknown_chain",
+            "message": format!("The wallet does not know chain {to}: check that it is the network you mean."),
+        }));
+    }
+    json!({
+        "summary": format!(
+            "Switch the network from {} ({from}) to {} ({to})",
+            chain::name(from),
+            chain::name(to)
+        ),
+        "from": side(from),
+        "to": side(to),
+        "warnings": warnings,
+    })
 }
 
 /// The accounts of `grant`, in the wallet's order.
@@ -737,6 +1029,15 @@ pub(crate) fn origin_not_allowed() -> ApiError {
         UNAUTHORIZED,
         "OriginNotAllowed",
         "this method is only available to the wallet itself, not to sites",
+    )
+}
+
+/// 4001 `SiteBlocked`: the user's rejection, given once for every request of the site.
+fn site_blocked() -> ApiError {
+    ApiError::new(
+        super::error::USER_REJECTED,
+        "SiteBlocked",
+        "the user blocked this site; its requests are refused without asking",
     )
 }
 

@@ -116,6 +116,11 @@ impl Wallet {
         env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
         let was_unlocked = self.is_unlocked();
+        // A new vault replaces the old one's block list even if the old one was unlocked.
+        let installs = matches!(
+            req.method.as_str(),
+            "wallet_create" | "wallet_import" | "wallet_recoverFromShares"
+        );
         let events_before = self.events.len();
         self.observe_lock(env.now_ms);
         // Every request from a web page passes the site rules; only the wallet's own UI (no
@@ -126,7 +131,7 @@ impl Wallet {
         };
         self.announce_self_lock(was_unlocked, events_before);
         // An unlock in this request counts as seen, so a later lock drops what is held then.
-        self.held.unlocked_seen = self.vault.as_ref().is_some_and(|v| !v.is_locked());
+        self.settle_sites(!was_unlocked || installs, env.now_ms);
         // Dead frames of the work just done hold copies of keys, nonces and KDF output.
         crate::secret::wipe_stack();
         result
@@ -196,6 +201,8 @@ impl Wallet {
             Q::RejectRequest(p) => self.reject_request(p, env),
             Q::ListSites => self.list_sites(env),
             Q::RevokeSite(p) => self.revoke_site(p, env),
+            Q::BlockSite(p) => self.block_site(p, env),
+            Q::UnblockSite(p) => self.unblock_site(p, env),
         }
     }
 

@@ -27,7 +27,7 @@ pub mod transaction;
 pub mod typed_data;
 
 mod abi;
-mod chain;
+pub(crate) mod chain;
 mod preview_tx;
 mod preview_typed;
 mod typed_values;

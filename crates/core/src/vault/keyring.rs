@@ -36,6 +36,8 @@ pub struct Keyring {
     pub audit: SecretVec,
     /// The sites the user connected and the accounts each may see (`docs/sites.md`).
     pub sites: Vec<SiteGrant>,
+    /// The sites the user blocked: their requests are refused unasked (`docs/sites.md`).
+    pub blocked_sites: Vec<SiteBlock>,
 }
 
 /// A site the user connected: its origin and the accounts it was granted. Contains no secret.
@@ -48,6 +50,18 @@ pub struct SiteGrant {
     pub connected_at: u64,
     /// Addresses of the granted accounts, as in [`Keyring::accounts`].
     pub accounts: Vec<String>,
+}
+
+/// A site the user blocked. Contains no secret.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteBlock {
+    /// The site's web origin, `scheme://host[:port]`.
+    pub origin: String,
+    /// When the user blocked it (unix ms).
+    pub blocked_at: u64,
+    /// When the block ends (unix ms); `None` until the user unblocks it.
+    pub until: Option<u64>,
 }
 
 /// A BIP-39 recovery phrase and its optional passphrase.
@@ -173,6 +187,7 @@ impl Default for Keyring {
             policy: SecretVec::new(Vec::new()),
             audit: SecretVec::new(Vec::new()),
             sites: Vec::new(),
+            blocked_sites: Vec::new(),
         }
     }
 }
@@ -251,6 +266,26 @@ impl Keyring {
                 }
             }
         }
+        for (i, block) in self.blocked_sites.iter().enumerate() {
+            if !crate::origin::is_web_origin(&block.origin) {
+                return Err(VaultError::InvalidKeyring(
+                    "a blocked site's origin is not a web origin",
+                ));
+            }
+            if self
+                .blocked_sites
+                .iter()
+                .take(i)
+                .any(|other| other.origin == block.origin)
+            {
+                return Err(VaultError::InvalidKeyring("a site is blocked twice"));
+            }
+            if block.until.is_some_and(|until| until <= block.blocked_at) {
+                return Err(VaultError::InvalidKeyring(
+                    "a site's block ends before it began",
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -280,6 +315,7 @@ impl Keyring {
             policy: &policy,
             audit: &audit,
             sites: &self.sites,
+            blocked_sites: &self.blocked_sites,
         };
         // Two passes: measure, then write into a buffer that is big enough from the start.
         let mut counter = ByteCounter(0);
@@ -325,6 +361,7 @@ impl Keyring {
             policy: parse_base64(wire.policy.as_str())?,
             audit: parse_base64(wire.audit.as_str())?,
             sites: wire.sites,
+            blocked_sites: wire.blocked_sites,
         };
         keyring.validate().map_err(|_| VaultError::Corrupted)?;
         Ok(keyring)
@@ -398,6 +435,9 @@ struct WireOut<'a> {
     // Absent when empty, so a wallet without sites writes the same layout as before sites.
     #[serde(skip_serializing_if = "<[SiteGrant]>::is_empty")]
     sites: &'a [SiteGrant],
+    // Absent when empty, as `sites`.
+    #[serde(skip_serializing_if = "<[SiteBlock]>::is_empty")]
+    blocked_sites: &'a [SiteBlock],
 }
 
 #[derive(Serialize)]
@@ -434,6 +474,8 @@ struct WireInV1<'a> {
     audit: SecretText<'a>,
     #[serde(default)]
     sites: Vec<SiteGrant>,
+    #[serde(default)]
+    blocked_sites: Vec<SiteBlock>,
 }
 
 #[derive(Deserialize)]
@@ -542,6 +584,7 @@ mod tests {
             policy: SecretVec::new(vec![1, 2, 3]),
             audit: SecretVec::new(Vec::new()),
             sites: Vec::new(),
+            blocked_sites: Vec::new(),
         }
     }
 
@@ -645,6 +688,55 @@ mod tests {
             twice.to_plaintext(),
             Err(VaultError::InvalidKeyring(_))
         ));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn blocked_sites_round_trip_and_are_checked() {
+        let mut k = sample();
+        k.blocked_sites = vec![
+            SiteBlock {
+                origin: "https://spam.example".into(),
+                blocked_at: 1_700_000_000_000,
+                until: None,
+            },
+            SiteBlock {
+                origin: "http://localhost:8081".into(),
+                blocked_at: 1_700_000_000_000,
+                until: Some(1_700_000_600_000),
+            },
+        ];
+        let text = k.to_plaintext().unwrap();
+        let s = core::str::from_utf8(&text).unwrap();
+        assert!(
+            s.ends_with(r#""audit":"","blocked_sites":[{"origin":"https://spam.example","blocked_at":1700000000000,"until":null},{"origin":"http://localhost:8081","blocked_at":1700000000000,"until":1700000600000}]}"#),
+            "{s}"
+        );
+        assert_eq!(Keyring::from_plaintext(&text).unwrap(), k);
+        // Read back strictly: a bad origin, a duplicate, a block ending before it began, an
+        // extra member.
+        for m in [
+            s.replace("https://spam.example", "https://SPAM.example"),
+            s.replace("http://localhost:8081", "https://spam.example"),
+            s.replace("1700000600000", "1700000000000"),
+            s.replace(r#""until":null"#, r#""until":null,"extra":1"#),
+        ] {
+            assert_ne!(m, s);
+            assert_eq!(
+                Keyring::from_plaintext(m.as_bytes()).unwrap_err(),
+                VaultError::Corrupted,
+                "{m}"
+            );
+        }
+        // Absent = none: a keyring written before the member existed reads with no blocks, and
+        // a keyring without blocks writes no member.
+        let without = sample().to_plaintext().unwrap();
+        assert!(!core::str::from_utf8(&without)
+            .unwrap()
+            .contains("blocked_sites"));
+        assert!(Keyring::from_plaintext(&without)
+            .unwrap()
+            .blocked_sites
+            .is_empty());
     }
 
     #[wasm_bindgen_test(unsupported = test)]
