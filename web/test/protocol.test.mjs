@@ -131,3 +131,18 @@ test('client-made errors: crash is a 4900 DisconnectedError, timeout a -32603 In
   assert.equal(new WorkerCrashedError('x', { cause }).cause, cause);
   assert.equal('cause' in crashed.toJSON(), false, 'the cause never crosses a boundary');
 });
+
+test('an init message may carry a compiled WebAssembly module, and nothing else in its place', () => {
+  const module = new WebAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+  const parsed = parseWorkerInbound({ v: 1, type: 'init', dbName: 'x', module });
+  assert.deepEqual(Object.keys(parsed).sort(), ['dbName', 'module', 'type', 'v']);
+  assert.equal(parsed.module, module);
+  const both = parseWorkerInbound({ v: 1, type: 'init', dbName: 'x', wasmUrl: '/c.wasm', module });
+  assert.equal(both.module, module);
+  assert.equal(both.wasmUrl, '/c.wasm');
+  const notModules = [new Uint8Array([0, 0x61, 0x73, 0x6d]), new ArrayBuffer(8), '/c.wasm', {}, null, 1];
+  for (const fake of notModules) {
+    assert.equal(parseWorkerInbound({ v: 1, type: 'init', dbName: 'x', module: fake }), undefined, String(fake));
+  }
+  assert.equal(notModules.length, 6);
+});
