@@ -4,7 +4,7 @@
  */
 
 import { CustodianClient, type RequestArguments, type RequestOptions } from './client.js';
-import { compileWasm } from './precompile.js';
+import { compileWasm } from './wasm-source.js';
 import type { WorkerLike } from './protocol.js';
 import { CustodianProvider, type EIP1193RequestFn } from './provider.js';
 
@@ -114,7 +114,7 @@ export function createCustodian(options: CreateCustodianOptions = {}): Custodian
   };
 }
 
-export { compileWasm, defaultWasmIntegrity, defaultWasmUrl, type CompileWasmOptions } from './precompile.js';
+export { compileWasm, defaultWasmIntegrity, defaultWasmUrl, versionedWasmUrl, type CompileWasmOptions } from './wasm-source.js';
 export {
   CustodianClient,
   DEFAULT_DB_NAME,

@@ -13,6 +13,7 @@
 import initWasm, { Custodian } from '../pkg/custodian_wasm.js';
 import type { InitMessage } from './protocol.js';
 import { openVaultStore } from './store.js';
+import { versionedWasmUrl } from './wasm-source.js';
 import { openStoredWallet, serveWorker, type CustodianCore, type OpenedWallet } from './worker-host.js';
 
 interface WasmContract {
@@ -34,7 +35,7 @@ async function defaultWasm(): Promise<string | Response> {
   const url = new URL('../pkg/custodian_wasm_bg.wasm', import.meta.url);
   if (WASM_INTEGRITY === 'sha384-') return url.href; // not pinned by this build
   // Rejects (and the Worker reports that it could not start) if the bytes differ.
-  return fetch(url, { integrity: WASM_INTEGRITY, credentials: 'same-origin' });
+  return fetch(versionedWasmUrl(url, WASM_INTEGRITY), { integrity: WASM_INTEGRITY, credentials: 'same-origin' });
 }
 
 async function open(init: InitMessage): Promise<OpenedWallet> {

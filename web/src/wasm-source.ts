@@ -1,11 +1,12 @@
 /**
- * Compiling the `.wasm` in the page, while the Worker is still starting (docs/web.md, "Start-up").
+ * Where the `.wasm` comes from (docs/web.md, "Start-up"): its pinned integrity, the versioned URL
+ * that lets browsers keep it, and compiling it in the page.
  *
- * A fresh Worker spends its first ~20 ms loading its own script; compiling the module takes about
- * as long again. Started together, the two overlap: the page fetches and compiles the module, and
- * hands the compiled `WebAssembly.Module` to the Worker in its init message (a dedicated Worker
- * receives it by structured clone, without recompiling). Only the page that creates the Worker can
- * post to it, so the module comes from the same party as the Worker itself.
+ * Compiling in the page is optional (`createCustodian({compileInPage: true})`): the page fetches
+ * and compiles the module while the Worker starts, and hands the compiled `WebAssembly.Module` to
+ * the Worker in its init message (a dedicated Worker receives it by structured clone, without
+ * recompiling). Only the page that creates the Worker can post to it, so the module comes from the
+ * same party as the Worker itself.
  */
 
 /**
@@ -24,6 +25,21 @@ export function defaultWasmUrl(): URL {
 /** The integrity value pinned for the default `.wasm`, or `undefined` in an unpinned build. */
 export function defaultWasmIntegrity(): string | undefined {
   return WASM_INTEGRITY === 'sha384-' ? undefined : WASM_INTEGRITY;
+}
+
+/** Characters of the digest in `?v=`: 96 bits, plenty to tell two builds apart. */
+const VERSION_LENGTH = 16;
+
+/**
+ * `url` with `?v=` and the start of the pinned SHA-384 digest (base64url): the URL changes
+ * whenever the bytes do, so a server may let browsers keep the file for good (`immutable`,
+ * scripts/static-server.mjs) and Chromium can reuse the code it compiled on an earlier visit.
+ */
+export function versionedWasmUrl(url: URL, integrity: string): URL {
+  const digest = integrity.slice(integrity.indexOf('-') + 1, integrity.indexOf('-') + 1 + VERSION_LENGTH);
+  const versioned = new URL(url);
+  versioned.searchParams.set('v', digest.replace(/\+/g, '-').replace(/\//g, '_'));
+  return versioned;
 }
 
 /** What `compileWasm` fetches. */
@@ -54,8 +70,9 @@ export function compileWasm(options: CompileWasmOptions = {}): Promise<WebAssemb
 }
 
 async function fetchAndCompile(options: CompileWasmOptions): Promise<WebAssembly.Module> {
-  const url = options.url === undefined ? defaultWasmUrl() : new URL(options.url, import.meta.url);
   const integrity = options.url === undefined ? defaultWasmIntegrity() : undefined;
+  const given = options.url === undefined ? defaultWasmUrl() : new URL(options.url, import.meta.url);
+  const url = integrity === undefined ? given : versionedWasmUrl(given, integrity);
   const response = fetch(url, {
     mode: 'same-origin',
     credentials: 'same-origin',
