@@ -184,6 +184,27 @@ async function runBrowser(opts) {
   }
 }
 
+/** First visit against returning visits, served as scripts/serve.sh serves the wallet. */
+async function runReturningVisits(opts) {
+  const { runReturning } = await import('./lib/returning.mjs');
+  const { loadCustodian } = await import('./node/libs.mjs');
+  const { ETH_ADDRESS, ETH_PRIVATE_KEY, KDF_19M, MESSAGE, PASSWORD, toHex, utf8 } = await import('./lib/fixtures.mjs');
+  const { Custodian } = await loadCustodian();
+  const wallet = new Custodian();
+  await wallet.request({ method: 'wallet_import', params: { password: PASSWORD, privateKey: ETH_PRIVATE_KEY, kdf: KDF_19M } });
+  const sealed = wallet.takeSave().bytes;
+  wallet.free();
+  return runReturning(ROOT, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    reps: opts.quick ? 2 : 5,
+    sealed,
+    password: PASSWORD,
+    request: { method: 'personal_sign', params: [`0x${toHex(utf8(MESSAGE))}`, ETH_ADDRESS] },
+    log: (t) => console.log(`[chromium] ${t}`),
+  });
+}
+
 /** Renders the SVG chart to PNG with Chromium, so the chart can be looked at as an image. */
 async function renderPng(svgPath, pngPath) {
   const { chromium } = await import('playwright-core');
@@ -236,7 +257,10 @@ async function main() {
   }
   report.native = readNative(ROOT);
   if (opts.node) report.environments.node = await runNode(opts);
-  if (opts.browser) report.environments.chromium = await runBrowser(opts);
+  if (opts.browser) {
+    report.environments.chromium = await runBrowser(opts);
+    report.environments.chromium.returning = await runReturningVisits(opts);
+  }
   if (!opts.coldOnly) report.sizes = measureSizes(ROOT);
   report.machine.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
   await writeReport(report, opts.out);

@@ -236,8 +236,9 @@ async function respond(config, req, res) {
     if (config.transform) body = await config.transform({ path, urlPath: url.pathname, body });
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     const type = MIME[extname(path)] ?? 'application/octet-stream';
-    if (req.headers['if-none-match'] === etag && !isDocument(path)) return send(304, undefined, type, path, { ETag: etag, ...versionedWasmHeaders(path, url.search, body) });
-    send(200, body, type, path, { ETag: etag, ...versionedWasmHeaders(path, url.search, body) });
+    const caching = config.keepVersionedWasm ? versionedWasmHeaders(path, url.search, body) : {};
+    if (req.headers['if-none-match'] === etag && !isDocument(path)) return send(304, undefined, type, path, { ETag: etag, ...caching });
+    send(200, body, type, path, { ETag: etag, ...caching });
   } catch {
     send(404, 'not found\n', 'text/plain; charset=utf-8');
   }
@@ -251,7 +252,8 @@ async function respond(config, req, res) {
  *
  * Every server collects the CSP violation reports its pages send, in `reports`.
  * For tests only: `mounts` (`{'/prefix/': dir}`) serve other directories under URL prefixes,
- * and `transform({path, urlPath, body})` may rewrite a file's bytes before they are sent.
+ * and `transform({path, urlPath, body})` may rewrite a file's bytes before they are sent;
+ * `keepVersionedWasm: false` revalidates the versioned .wasm too (the bench's comparison).
  * @returns {Promise<{url: string, origin: string, port: number, reports: object[], close: () => Promise<void>}>}
  */
 export async function startServer({
@@ -265,6 +267,7 @@ export async function startServer({
   mounts = {},
   transform = undefined,
   onReport = undefined,
+  keepVersionedWasm = true,
   urlHost = host,
 } = {}) {
   if (site !== 'wallet' && site !== 'demo') throw new Error(`site must be wallet or demo, not ${site}`);
@@ -282,6 +285,7 @@ export async function startServer({
       .sort((a, b) => b.prefix.length - a.prefix.length),
     transform,
     onReport,
+    keepVersionedWasm,
     reports: [],
   };
   const server = createServer((req, res) => {

@@ -242,6 +242,16 @@ export function renderMarkdown(report) {
         }
       }
     }
+    const back = report.environments.chromium?.returning;
+    if (back) {
+      lines.push('', `First and returning visits (scripts/static-server.mjs over the pinned site, the Worker fetching the .wasm under its versioned URL; a new browser context per repetition, then ${back.visits - 1} more tabs in it ${back.pauseMs / 1000} s apart; median of ${back.reps}):`, '');
+      lines.push('| .wasm caching | visit | to `ready` | first signature | to first signature without the KDF | unlock |', '|---|---|---|---|---|---|');
+      for (const [name, label] of [['immutable', 'kept (`immutable`)'], ['revalidated', 'revalidated (`no-cache`)']]) {
+        (back[name] ?? []).forEach((v, i) => {
+          lines.push(`| ${label} | ${i === 0 ? 'first' : `returning ${i}`} | ${fmtMs(v.ready)} | ${fmtMs(v.firstSignature)} | ${fmtMs(v.totalWithoutKdf)} | ${fmtMs(v.unlock)} |`);
+        });
+      }
+    }
     if (coldN) {
       const c = coldN.custodian;
       lines.push('', `Node, fresh process, median of ${coldN.reps}: import glue ${fmtMs(c.glue)}, read ${fmtMs(c.readWasm)}, compile ${fmtMs(c.compile)}, instantiate ${fmtMs(c.instantiate)}, open vault ${fmtMs(c.openVault)}, unlock ${fmtMs(c.unlockKdf19MiB)}, first signature ${fmtMs(c.firstSignature)}: **${fmtMs(c.totalWithoutKdf)} without the KDF**, ${fmtMs(c.total)} with it.`);
