@@ -23,9 +23,10 @@ function site(files) {
 const GRAPH = {
   'entry.js': [
     "import makeDefault, { counter as count, Shape } from './lib/b.js';",
-    "import * as c from './c.js';",
+    "import * as c from './lib/c.js';",
+    "import { here } from './e.js';",
     "import './side.js';",
-    'globalThis.bundleResult = { made: makeDefault(), count: count(), shape: new Shape(3).area(), z: c.z, url: c.url, d: c.d, order: globalThis.bundleOrder };',
+    'globalThis.bundleResult = { made: makeDefault(), count: count(), shape: new Shape(3).area(), z: c.z, url: c.url, d: c.d, here, order: globalThis.bundleOrder };',
   ].join('\n'),
   'lib/b.js': [
     "import d from '../d.js';",
@@ -34,7 +35,8 @@ const GRAPH = {
     'export function counter() { calls += 1; return calls; }',
     'export class Shape { constructor(side) { this.side = side; } area() { return this.side * this.side; } }',
   ].join('\n'),
-  'c.js': "import d from './d.js';\nconst z = 'zed';\nconst url = import.meta.url;\nexport { z, url, d };\n",
+  'lib/c.js': "import d from '../d.js';\nconst z = 'zed';\nconst url = import.meta.url;\nexport { z, url, d };\n",
+  'e.js': 'export const here = new URL(\'./d.js\', import.meta.url).href;\n',
   'd.js': "(globalThis.bundleOrder ??= []).push('d');\nexport default 42;\n",
   'side.js': "(globalThis.bundleOrder ??= []).push('side');\n",
 };
@@ -45,7 +47,9 @@ test('a module graph bundled into one file behaves as the graph did', async () =
     const out = join(dir, 'out.js');
     const text = bundle(join(dir, 'entry.js'), out);
     assert.doesNotMatch(text, /^\s*(import|export)\b/m, 'no import or export statement is left');
-    assert.equal(text.match(/^\/\/ ---- /gm).length, 5, 'five modules, each once (d.js is imported twice)');
+    assert.equal(text.match(/^\/\/ ---- /gm).length, 6, 'six modules, each once (d.js is imported twice)');
+    // In the output's directory, import.meta.url is left as written (bundlers downstream look for it).
+    assert.match(text, /new URL\('\.\/d\.js', import\.meta\.url\)/);
     writeFileSync(out, text);
     delete globalThis.bundleResult;
     delete globalThis.bundleOrder;
@@ -56,8 +60,9 @@ test('a module graph bundled into one file behaves as the graph did', async () =
       shape: 9,
       z: 'zed',
       // import.meta.url still names the module's own file, so URLs built from it are unchanged.
-      url: pathToFileURL(join(dir, 'c.js')).href,
+      url: pathToFileURL(join(dir, 'lib/c.js')).href,
       d: 42,
+      here: pathToFileURL(join(dir, 'd.js')).href,
       order: ['d', 'side'],
     });
   } finally {

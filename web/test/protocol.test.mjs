@@ -146,3 +146,14 @@ test('an init message may carry a compiled WebAssembly module, and nothing else 
   }
   assert.equal(notModules.length, 6);
 });
+
+test('the versioned .wasm URL carries the start of the pinned digest, in base64url', async () => {
+  const { versionedWasmUrl } = await import('../dist/wasm-source.js');
+  // A SHA-384 digest whose first 16 base64 characters include both + and /.
+  const integrity = 'sha384-ab+/CD+/ef01234567xyzXYZ0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ';
+  const url = versionedWasmUrl(new URL('https://wallet.example/pkg/custodian_wasm_bg.wasm'), integrity);
+  assert.equal(url.href, 'https://wallet.example/pkg/custodian_wasm_bg.wasm?v=ab-_CD-_ef012345');
+  // What scripts/static-server.mjs compares it with: the same prefix of the digest in base64url.
+  const digest = Buffer.from(integrity.slice('sha384-'.length), 'base64').toString('base64url');
+  assert.ok(digest.startsWith(url.searchParams.get('v')));
+});
