@@ -31,9 +31,9 @@ export interface CreateCustodianOptions {
   readonly spawn?: () => WorkerLike;
   /**
    * Compile the `.wasm` in this page while the Worker starts, and hand the Worker the compiled
-   * module (`compileWasm`, docs/web.md "Start-up"). Default off: measured in Chromium, it did not
-   * make the Worker ready sooner and made the first unlock slower (docs/benchmarks.md, "Cold
-   * start"). Off, the Worker fetches and compiles the module itself.
+   * module (`compileWasm`, docs/web.md "Start-up"). Default off: measured in Chromium on two
+   * shared cores, it did not make the Worker ready sooner (docs/benchmarks.md, "Cold start").
+   * Off, the Worker fetches and compiles the module itself.
    */
   readonly compileInPage?: boolean;
   /**
