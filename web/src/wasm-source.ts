@@ -33,9 +33,7 @@ const VERSION_LENGTH = 16;
 /**
  * `url` with `?v=` and the start of the pinned SHA-384 digest (base64url): the URL changes
  * whenever the bytes do, so a server may let browsers keep the file for good (`immutable`,
- * scripts/static-server.mjs): a returning visit reads it from the cache without a request. A
- * relative `wasmUrl` resolves against this module, which sits next to the Worker script, as the
- * Worker would resolve it.
+ * scripts/static-server.mjs): a returning visit reads it from the cache without a request.
  */
 export function versionedWasmUrl(url: URL, integrity: string): URL {
   const digest = integrity.slice(integrity.indexOf('-') + 1, integrity.indexOf('-') + 1 + VERSION_LENGTH);
@@ -46,7 +44,11 @@ export function versionedWasmUrl(url: URL, integrity: string): URL {
 
 /** What `compileWasm` fetches. */
 export interface CompileWasmOptions {
-  /** The `.wasm` file; default `defaultWasmUrl()`, checked against `defaultWasmIntegrity()`. */
+  /**
+   * The `.wasm` file; default `defaultWasmUrl()`, checked against `defaultWasmIntegrity()`. A
+   * relative URL resolves against this module, which sits next to the Worker script, as the
+   * Worker resolves a `wasmUrl`.
+   */
   readonly url?: URL | string;
 }
 

@@ -356,3 +356,38 @@ test('a module that could not be compiled (or is not a module) leaves the Worker
     client.terminate();
   }
 });
+
+test('createCustodian hands over a module only when asked: `wasmModule` given, or `compileInPage`', async () => {
+  const { createCustodian } = await import('../dist/index.js');
+  const module = new WebAssembly.Module(EMPTY_MODULE_BYTES);
+  const fetched = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (url) => {
+    fetched.push(String(url));
+    throw new TypeError('no network in this test');
+  };
+  try {
+    const byDefault = fakeWorkers();
+    const plain = createCustodian({ spawn: byDefault.spawn, dbName: 'a' });
+    await plain.ready();
+    assert.deepEqual(byDefault.spawned[0].posted[0], { v: 1, type: 'init', dbName: 'a' });
+    plain.terminate();
+
+    const given = fakeWorkers();
+    const handed = createCustodian({ spawn: given.spawn, dbName: 'b', wasmModule: Promise.resolve(module), compileInPage: false });
+    await handed.ready();
+    assert.equal(given.spawned[0].posted[0].module, module);
+    handed.terminate();
+
+    // compileInPage: the page's compile fails here (no network), so the Worker loads the file itself.
+    const compiling = fakeWorkers();
+    const fallback = createCustodian({ spawn: compiling.spawn, dbName: 'c', compileInPage: true });
+    await fallback.ready();
+    assert.deepEqual(compiling.spawned[0].posted[0], { v: 1, type: 'init', dbName: 'c' });
+    fallback.terminate();
+    assert.equal(fetched.length, 1, 'only compileInPage fetched');
+    assert.match(fetched[0], /\/pkg\/custodian_wasm_bg\.wasm$/);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
