@@ -3,7 +3,7 @@
 // same loops, in Node and in a module Worker in Debian's Chromium. See docs/benchmarks.md.
 //
 //   node bench/run.mjs [--node] [--browser] [--quick] [--rounds N] [--budget MS]
-//                      [--only op1,op2] [--no-wallet-core] [--native] [--out DIR]
+//                      [--only op1,op2] [--no-wallet-core] [--native] [--cold] [--out DIR]
 //
 // With neither --node nor --browser, both run. Needs `scripts/build-wasm.sh` first (web/pkg);
 // builds web/dist (tsc) itself when it is missing or stale. Writes into bench/out/:
@@ -35,10 +35,14 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // V8 keeps compiled WebAssembly modules in a per-process cache keyed by their bytes: without
+  // this, a cold-start repetition could reuse the module of the one before (in the same
+  // renderer), which no first visit can.
+  '--js-flags=--no-wasm-native-module-cache-enabled',
 ];
 
 function parseArgs(argv) {
-  const opts = { node: false, browser: false, quick: false, rounds: null, budget: null, only: null, walletCore: true, native: false, out: join(ROOT, 'bench/out'), reportOnly: null };
+  const opts = { node: false, browser: false, quick: false, coldOnly: false, rounds: null, budget: null, only: null, walletCore: true, native: false, out: join(ROOT, 'bench/out'), reportOnly: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--node') opts.node = true;
@@ -49,6 +53,7 @@ function parseArgs(argv) {
     else if (a === '--only') opts.only = argv[++i].split(',');
     else if (a === '--no-wallet-core') opts.walletCore = false;
     else if (a === '--native') opts.native = true;
+    else if (a === '--cold') opts.coldOnly = true;
     else if (a === '--out') opts.out = argv[++i];
     else if (a === '--report-only') opts.reportOnly = argv[++i];
     else if (a === '--help' || a === '-h') {
@@ -76,6 +81,7 @@ function readHelp() {
   --only               operations whose id contains one of these (personal_sign, eip1559, ...)
   --no-wallet-core     skip @trustwallet/wallet-core (its 10 MB module takes seconds to load)
   --native             run the criterion benches first (cargo bench -p custodian-core --bench core)
+  --cold               only the cold starts (and memory), with the anchors' cold starts
   --report-only FILE   re-render results.md and the chart from an earlier results.json`;
 }
 
@@ -94,8 +100,8 @@ function ensureBuilt() {
   if (!existsSync(wasm)) throw new Error('web/pkg is missing: run scripts/build-wasm.sh first');
   const dist = join(ROOT, 'web/dist/client.js');
   if (!existsSync(dist) || statSync(dist).mtimeMs < newestMtime(join(ROOT, 'web/src'))) {
-    console.log('building web/dist (tsc -p web/tsconfig.json)');
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'web/tsconfig.json')], { stdio: 'inherit' });
+    console.log('building web/dist (npm --prefix web run build: tsc, then the one-file Worker)');
+    execFileSync('npm', ['--prefix', join(ROOT, 'web'), 'run', 'build'], { stdio: 'inherit' });
   }
 }
 
@@ -116,7 +122,7 @@ async function runNode(opts) {
   const { runNodeSuite } = await import('./node/suite.mjs');
   const { runNodeCold } = await import('./node/cold.mjs');
   const log = (t) => console.log(`[node] ${t}`);
-  const suite = await runNodeSuite({
+  const suite = opts.coldOnly ? { results: [], problems: [], notes: [] } : await runNodeSuite({
     rounds: opts.rounds,
     budgetMs: opts.budgetMs,
     slowBudgetMs: opts.slowBudgetMs,
@@ -132,6 +138,8 @@ async function runNode(opts) {
 async function runBrowser(opts) {
   const { chromium } = await import('playwright-core');
   const { startBenchServer } = await import('./lib/modserver.mjs');
+  const { prepareWorkerVariants } = await import('./lib/worker-variants.mjs');
+  const appWorkers = prepareWorkerVariants(ROOT);
   const server = await startBenchServer({
     root: ROOT,
     // wallet-core's Emscripten loader fetches its .wasm next to the Worker script and accepts
@@ -164,6 +172,8 @@ async function runBrowser(opts) {
         walletCore: opts.walletCore,
         auditFill: AUDIT_FILL,
         coldReps: opts.coldReps,
+        coldOnly: opts.coldOnly,
+        appWorkers,
       },
       { timeout: 0 },
     );
@@ -172,6 +182,27 @@ async function runBrowser(opts) {
     await server.close();
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/** First visit against returning visits, served as scripts/serve.sh serves the wallet. */
+async function runReturningVisits(opts) {
+  const { runReturning } = await import('./lib/returning.mjs');
+  const { loadCustodian } = await import('./node/libs.mjs');
+  const { ETH_ADDRESS, ETH_PRIVATE_KEY, KDF_19M, MESSAGE, PASSWORD, toHex, utf8 } = await import('./lib/fixtures.mjs');
+  const { Custodian } = await loadCustodian();
+  const wallet = new Custodian();
+  await wallet.request({ method: 'wallet_import', params: { password: PASSWORD, privateKey: ETH_PRIVATE_KEY, kdf: KDF_19M } });
+  const sealed = wallet.takeSave().bytes;
+  wallet.free();
+  return runReturning(ROOT, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    reps: opts.quick ? 2 : 5,
+    sealed,
+    password: PASSWORD,
+    request: { method: 'personal_sign', params: [`0x${toHex(utf8(MESSAGE))}`, ETH_ADDRESS] },
+    log: (t) => console.log(`[chromium] ${t}`),
+  });
 }
 
 /** Renders the SVG chart to PNG with Chromium, so the chart can be looked at as an image. */
@@ -226,8 +257,11 @@ async function main() {
   }
   report.native = readNative(ROOT);
   if (opts.node) report.environments.node = await runNode(opts);
-  if (opts.browser) report.environments.chromium = await runBrowser(opts);
-  report.sizes = measureSizes(ROOT);
+  if (opts.browser) {
+    report.environments.chromium = await runBrowser(opts);
+    report.environments.chromium.returning = await runReturningVisits(opts);
+  }
+  if (!opts.coldOnly) report.sizes = measureSizes(ROOT);
   report.machine.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
   await writeReport(report, opts.out);
   for (const env of Object.values(report.environments)) for (const p of env.problems ?? []) console.log(`CHECK FAILED: ${p}`);

@@ -49,7 +49,7 @@ export function buildSite({ out = join(repoRoot, 'target', 'site'), www = join(r
   const dist = join(repoRoot, 'web', 'dist');
   for (const name of readdirSync(need(dist, 'run npm --prefix web run build'))) {
     // The connector's module graph; the Worker, its host and the store stay with the wallet.
-    if (name.endsWith('.js') && !['worker.js', 'worker-host.js', 'store.js', 'index.js'].includes(name)) {
+    if (name.endsWith('.js') && !['worker.js', 'worker-host.js', 'store.js', 'wasm-source.js', 'index.js'].includes(name)) {
       cpSync(join(dist, name), join(vendor, 'custodian-web', name));
     }
   }

@@ -3,10 +3,12 @@
 # @custodian/web package, and lays both out under www/ for the wallet page.
 #
 # One output serves every consumer: wasm-bindgen's `--target web` ES module in web/pkg/.
-#   - Browser (web/dist/worker.js): `await init()` fetches custodian_wasm_bg.wasm next to the glue.
+#   - Browser (web/dist/worker.js, one file with the glue inside: scripts/bundle-worker.mjs, run
+#     by the package's build): the Worker fetches custodian_wasm_bg.wasm from ../pkg/.
 #   - Node (tests/node/wasm.mjs): `initSync({ module: bytes })` with the bytes read from disk.
 # www/vendor/custodian-web/ holds copies of web/dist/ and web/pkg/ in the package's own layout
-# (dist/worker.js imports ../pkg/), so any static server rooted at www/ serves the page.
+# (dist/worker.js fetches ../pkg/custodian_wasm_bg.wasm), so any static server rooted at www/
+# serves the page.
 # All three folders are build output, ignored by git.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -41,7 +43,10 @@ mkdir -p web/pkg
 cp "$unoptimised"/*.js "$unoptimised"/*.d.ts web/pkg/
 "$wasm_opt" -O3 "$unoptimised/${crate}_bg.wasm" -o "web/pkg/${crate}_bg.wasm"
 
-section "build-wasm: @custodian/web (tsc -> web/dist)"
+section "build-wasm: @custodian/web (tsc -> web/dist, then the one-file Worker)"
+# tsc leaves the output of a source file that no longer exists; the vendor copy below takes
+# every dist/*.js, and a stale one could carry an integrity marker that no longer resolves.
+rm -rf web/dist
 npm --prefix web run --silent build
 
 # Only what the browser loads: the JavaScript and the .wasm, not the type declarations.

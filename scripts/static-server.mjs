@@ -127,10 +127,29 @@ export function headersFor(config, path, urlPath, search) {
     headers['Cache-Control'] = 'no-store';
   } else {
     // Scripts and the .wasm are revalidated (ETag) every time: their names carry no hash, and a
-    // stale copy would fail the page's integrity check.
+    // stale copy would fail the page's integrity check. (A .wasm asked for under its versioned
+    // URL is the exception: see `versionedWasmHeaders`.)
     headers['Cache-Control'] = 'no-cache';
   }
   return headers;
+}
+
+/** A year: what "for good" means to caches. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * The caching of a `.wasm` asked for as `NAME.wasm?v=DIGEST`, where DIGEST starts the file's
+ * SHA-384 in base64url (what @custodian/web's `versionedWasmUrl` sends in a pinned build): that
+ * URL names these exact bytes, so browsers may keep the file for good, and Chromium then reuses
+ * the machine code it compiled for it on earlier visits. A `v` that does not match the file (a
+ * page older or newer than the file) gets the ordinary revalidated answer.
+ */
+export function versionedWasmHeaders(path, search, body) {
+  if (!path.endsWith('.wasm')) return {};
+  const version = new URLSearchParams(search).get('v');
+  if (!version || version.length < 16) return {};
+  const digest = createHash('sha384').update(body).digest('base64url');
+  return digest.startsWith(version) ? { 'Cache-Control': IMMUTABLE } : {};
 }
 
 /** Maps a URL path to a file under `root`, or null if it would leave `root`. */
@@ -217,8 +236,9 @@ async function respond(config, req, res) {
     if (config.transform) body = await config.transform({ path, urlPath: url.pathname, body });
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     const type = MIME[extname(path)] ?? 'application/octet-stream';
-    if (req.headers['if-none-match'] === etag && !isDocument(path)) return send(304, undefined, type, path, { ETag: etag });
-    send(200, body, type, path, { ETag: etag });
+    const caching = config.keepVersionedWasm ? versionedWasmHeaders(path, url.search, body) : {};
+    if (req.headers['if-none-match'] === etag && !isDocument(path)) return send(304, undefined, type, path, { ETag: etag, ...caching });
+    send(200, body, type, path, { ETag: etag, ...caching });
   } catch {
     send(404, 'not found\n', 'text/plain; charset=utf-8');
   }
@@ -232,7 +252,8 @@ async function respond(config, req, res) {
  *
  * Every server collects the CSP violation reports its pages send, in `reports`.
  * For tests only: `mounts` (`{'/prefix/': dir}`) serve other directories under URL prefixes,
- * and `transform({path, urlPath, body})` may rewrite a file's bytes before they are sent.
+ * and `transform({path, urlPath, body})` may rewrite a file's bytes before they are sent;
+ * `keepVersionedWasm: false` revalidates the versioned .wasm too (the bench's comparison).
  * @returns {Promise<{url: string, origin: string, port: number, reports: object[], close: () => Promise<void>}>}
  */
 export async function startServer({
@@ -246,6 +267,7 @@ export async function startServer({
   mounts = {},
   transform = undefined,
   onReport = undefined,
+  keepVersionedWasm = true,
   urlHost = host,
 } = {}) {
   if (site !== 'wallet' && site !== 'demo') throw new Error(`site must be wallet or demo, not ${site}`);
@@ -263,6 +285,7 @@ export async function startServer({
       .sort((a, b) => b.prefix.length - a.prefix.length),
     transform,
     onReport,
+    keepVersionedWasm,
     reports: [],
   };
   const server = createServer((req, res) => {

@@ -1,14 +1,15 @@
 // The wallet page: boot, routing between views, locking. It holds no key: every action is a
 // request to the Worker that @custodian/web starts (vendor/custodian-web/dist/worker.js, which
-// loads the WebAssembly core). Views live in views/*.js and build their DOM with lib/dom.js
-// (text only, never HTML strings: origins, labels and previews are untrusted).
+// loads the WebAssembly core); start.js starts it, before this module's graph has loaded. Views
+// live in views/*.js and build their DOM with lib/dom.js (text only, never HTML strings: origins,
+// labels and previews are untrusted).
 //
 // Routes (the hash; nothing secret ever goes in the URL): #/accounts, #/requests, #/sign,
 // #/settings. Without a wallet the onboarding view shows, while locked the unlock view.
 // `?mode=popup` is the embedded wallet's approval window: held site requests are decided
 // through site-host.js instead of the core directly.
 
-import { createCustodian } from './vendor/custodian-web/dist/index.js';
+import { custodian } from './start.js';
 import { byId } from './lib/dom.js';
 import { describeError, errorKind, isMethodMissing } from './lib/errors.js';
 import { devKdf } from './lib/kdf.js';
@@ -28,7 +29,6 @@ const STATE_LABEL = { loading: 'Loading', empty: 'No wallet', locked: 'Locked', 
 /** Interaction keeps an unlocked wallet awake, but asks the core at most this often. */
 const KEEP_ALIVE_MS = 60_000;
 
-const custodian = createCustodian();
 const mode = new URLSearchParams(location.search).get('mode') === 'popup' ? 'popup' : 'standalone';
 
 /** @type {'loading' | 'empty' | 'locked' | 'unlocked' | 'error'} */

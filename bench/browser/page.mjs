@@ -6,9 +6,10 @@
 //   - all cases interleave in one loop; then cold starts in fresh Workers.
 
 import { CustodianClient } from '/web/dist/client.js';
-import { ETH_PRIVATE_KEY, KDF_19M, KDF_64M, MNEMONIC, PASSWORD } from '/bench/lib/fixtures.mjs';
+import { ETH_ADDRESS, ETH_PRIVATE_KEY, KDF_19M, KDF_64M, MESSAGE, MNEMONIC, PASSWORD, toHex, utf8 } from '/bench/lib/fixtures.mjs';
 import { fillAuditLog } from '/bench/lib/cases.mjs';
 import { interleave, median, timeCase } from '/bench/lib/measure.mjs';
+import { appColdPhases, appColdRun } from '/bench/browser/cold-app.mjs';
 
 const SLOW_OPS = new Set(['argon2_64m', 'argon2_19m', 'vault_decrypt']);
 const status = document.getElementById('status');
@@ -82,8 +83,17 @@ function phases(runs, names) {
 }
 
 window.runBench = async (options) => {
-  const { rounds, budgetMs, slowBudgetMs, only, walletCore, coldReps, auditFill } = options;
+  const { coldOnly, coldReps, appWorkers } = options;
   const stamp = Date.now();
+  const suite = coldOnly ? { problems: [], notes: [], results: [] } : await runSuite(options, stamp);
+  const cold = await runCold({ coldReps, appWorkers, stamp });
+  log('done');
+  return { ...suite, ...cold, userAgent: navigator.userAgent, crossOriginIsolated: self.crossOriginIsolated };
+};
+
+/** Every case, interleaved: the bench Worker's direct calls and anchors, and the Worker-RPC cases. */
+async function runSuite(options, stamp) {
+  const { rounds, budgetMs, slowBudgetMs, only, walletCore, auditFill } = options;
   log('starting the bench Worker');
   const bench = endpoint('/bench/browser/worker.mjs');
   await bench.ready;
@@ -147,14 +157,22 @@ window.runBench = async (options) => {
   echo.terminate();
   rpcMain.terminate();
   rpcSlow.terminate();
+  return { problems: setup.problems, notes: setup.notes, results };
+}
 
+/**
+ * Cold starts in fresh Workers: Custodian's bare module (cold.mjs: phase by phase), the product
+ * path (cold-app.mjs: createCustodian, the wallet's own Worker, IndexedDB) in each Worker
+ * variant of `appWorkers`, and the anchors; then the memory figures.
+ */
+async function runCold({ coldReps, appWorkers, stamp }) {
   log('cold starts');
   const helper = endpoint('/bench/browser/worker.mjs');
   await helper.ready;
   const sealed19 = await helper.call({ cmd: 'sealed', params: { password: PASSWORD, privateKey: ETH_PRIVATE_KEY, kdf: KDF_19M } });
   const sealed64 = await helper.call({ cmd: 'sealed', params: { password: PASSWORD, mnemonic: MNEMONIC, kdf: KDF_64M } });
   helper.terminate();
-  const request = setup.requests.personal_sign;
+  const request = { method: 'personal_sign', params: [`0x${toHex(utf8(MESSAGE))}`, ETH_ADDRESS] };
   const custodianRuns = [];
   for (let i = 0; i < coldReps; i++) {
     custodianRuns.push(await coldRun(`/bench/browser/cold.mjs?rep=${stamp}-${i}`, { sealed: sealed19, password: PASSWORD, request }));
@@ -179,8 +197,20 @@ window.runBench = async (options) => {
       totalWithoutKdf: (r) => r.marks.firstSignature - r.t0 - (r.marks.unlocked - r.marks.constructed),
     }),
     anchors: {},
+    app: {},
     reps: coldReps,
   };
+  // The product path, variants interleaved (the order rotates each repetition).
+  const appRuns = Object.fromEntries(Object.keys(appWorkers).map((name) => [name, []]));
+  const names = Object.keys(appWorkers);
+  for (let i = 0; i < coldReps; i++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + i) % names.length];
+      log(`cold start, product path: ${name} ${i + 1}/${coldReps}`);
+      appRuns[name].push(await appColdRun({ sealed: sealed19, password: PASSWORD, request, rep: `${stamp}-${name}-${i}`, ...appWorkers[name] }));
+    }
+  }
+  for (const [name, runs] of Object.entries(appRuns)) cold.app[name] = appColdPhases(runs, median);
   for (const lib of ['ethers', 'viem', 'noble']) {
     const runs = [];
     for (let i = 0; i < coldReps; i++) runs.push(await coldRun(`/bench/browser/cold-anchor.mjs?lib=${lib}&rep=${stamp}-${i}`));
@@ -193,15 +223,6 @@ window.runBench = async (options) => {
   }
   log('memory');
   const mem = await coldRun(`/bench/browser/cold.mjs?memory=1&rep=${stamp}-m`, { sealed: sealed64, password: PASSWORD, request });
-  log('done');
-  return {
-    problems: setup.problems,
-    notes: setup.notes,
-    results,
-    cold,
-    memory: mem.memory,
-    userAgent: navigator.userAgent,
-    crossOriginIsolated: self.crossOriginIsolated,
-  };
-};
+  return { cold, memory: mem.memory };
+}
 log('ready');

@@ -138,6 +138,35 @@ function prng(seed) {
   };
 }
 
+test('a Worker handed a module compiled in the page and one that loads the .wasm itself both sign', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openHarness('module-handover');
+  const wasmRequests = () => browser.requests.filter((url) => url.includes('custodian_wasm_bg.wasm')).length;
+  const before = wasmRequests();
+  const outcome = await page.evaluate(async ([password, kdf]) => {
+    const { harness } = window;
+    const message = '0x68656c6c6f'; // "hello"
+    const run = async (custodian) => {
+      await custodian.request({ method: 'wallet_import', params: { password, privateKey: `0x${'11'.repeat(32)}`, kdf } });
+      const [account] = await custodian.request({ method: 'eth_accounts' });
+      const signature = await custodian.request({ method: 'personal_sign', params: [message, account] });
+      custodian.terminate();
+      return { account, signature };
+    };
+    // Given a module, the Worker must not touch `wasmUrl`: it names a file that does not exist.
+    const handedOver = await run(harness.createCustodian({ dbName: 'handed-over', wasmModule: harness.compileWasm(), wasmUrl: '/missing.wasm' }));
+    const itself = await run(harness.createCustodian({ dbName: 'loads-itself' }));
+    return { handedOver, itself, message };
+  }, [PASSWORD, FLOOR_KDF]);
+  assert.equal(outcome.handedOver.account, outcome.itself.account);
+  assert.equal(outcome.handedOver.signature, outcome.itself.signature, 'RFC 6979: the same key and message sign the same');
+  assert.equal(verifyMessage('hello', outcome.itself.signature).toLowerCase(), outcome.itself.account.toLowerCase());
+  // The page's compile and the second Worker's own fetch; /missing.wasm was never asked for.
+  assert.equal(wasmRequests() - before, 2);
+  assert.ok(!browser.requests.some((url) => url.includes('missing.wasm')));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 const KILLS = {
   /** The client's `terminate()`: `Worker.terminate()` on the real Worker, mid-request. */
   'terminate Worker': async (page) => {

@@ -50,6 +50,13 @@ export interface ClientOptions {
   /** Where the Worker fetches the `.wasm` file; default: next to the module's glue code. */
   readonly wasmUrl?: string | URL;
   /**
+   * The module compiled in this page (`compileWasm()`), handed to every Worker this client starts
+   * so that none fetches or compiles it again. Each Worker is spawned at once and gets its init
+   * message when the module is ready; if the promise rejects, the init goes without it and the
+   * Worker loads the `.wasm` itself (from `wasmUrl` or its default), as it would with none.
+   */
+  readonly wasmModule?: PromiseLike<WebAssembly.Module>;
+  /**
    * Default milliseconds to wait for any answer; none by default, because unlocking runs
    * Argon2 with the vault's memory cost and can take seconds on a slow device.
    */
@@ -89,6 +96,7 @@ export function isSerializedOrigin(origin: string): boolean {
 export class CustodianClient {
   readonly #spawn: () => WorkerLike;
   readonly #init: InitMessage;
+  readonly #wasmModule: PromiseLike<WebAssembly.Module> | undefined;
   readonly #timeoutMs: number | undefined;
   readonly #pending = new PendingRequests();
   readonly #listeners = new Set<(event: ClientEvent) => void>();
@@ -107,6 +115,7 @@ export class CustodianClient {
       options.wasmUrl === undefined
         ? { v: PROTOCOL_VERSION, type: 'init', dbName }
         : { v: PROTOCOL_VERSION, type: 'init', dbName, wasmUrl: String(options.wasmUrl) };
+    this.#wasmModule = options.wasmModule;
     this.#start();
   }
 
@@ -247,7 +256,23 @@ export class CustodianClient {
     worker.addEventListener('error', onError);
     worker.addEventListener('messageerror', onMessageError);
     worker.start?.();
-    worker.postMessage(this.#init);
+    const wasmModule = this.#wasmModule;
+    if (wasmModule === undefined) {
+      worker.postMessage(this.#init);
+      return;
+    }
+    // Requests posted meanwhile wait in the Worker's queue until this init has opened the wallet.
+    const sendInit = (module: unknown): void => {
+      if (this.#running !== running) return;
+      try {
+        // The Worker ignores an init whose `module` is anything else, and would never start.
+        worker.postMessage(module instanceof WebAssembly.Module ? { ...this.#init, module } : this.#init);
+      } catch {
+        // Not cloneable to this endpoint (e.g. not a dedicated Worker): it loads the file itself.
+        worker.postMessage(this.#init);
+      }
+    };
+    wasmModule.then(sendInit, () => sendInit(undefined));
   }
 
   #onMessage(running: Running, data: unknown): void {

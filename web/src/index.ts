@@ -4,6 +4,7 @@
  */
 
 import { CustodianClient, type RequestArguments, type RequestOptions } from './client.js';
+import { compileWasm } from './wasm-source.js';
 import type { WorkerLike } from './protocol.js';
 import { CustodianProvider, type EIP1193RequestFn } from './provider.js';
 
@@ -28,6 +29,19 @@ export interface CreateCustodianOptions {
   readonly fallbackMethods?: readonly string[];
   /** Replaces how the Worker is started (tests, other hosts); `workerUrl` is then unused. */
   readonly spawn?: () => WorkerLike;
+  /**
+   * Compile the `.wasm` in this page while the Worker starts, and hand the Worker the compiled
+   * module (`compileWasm`, docs/web.md "Start-up"). Default off: measured in Chromium on two
+   * shared cores, it did not make the Worker ready sooner (docs/benchmarks.md, "Cold start").
+   * Off, the Worker fetches and compiles the module itself.
+   */
+  readonly compileInPage?: boolean;
+  /**
+   * A module this page already compiled (or is compiling), e.g. with `compileWasm()` started
+   * earlier than this call; handed to the Worker instead of compiling again. Overrides
+   * `compileInPage`. If it rejects, the Worker loads the `.wasm` itself.
+   */
+  readonly wasmModule?: PromiseLike<WebAssembly.Module>;
 }
 
 /** A running wallet. */
@@ -56,12 +70,26 @@ function defaultSpawn(workerUrl: URL | string | undefined): () => WorkerLike {
 
 /** Starts the wallet Worker and returns the provider and the client around it. */
 export function createCustodian(options: CreateCustodianOptions = {}): Custodian {
+  const compileInPage =
+    options.wasmModule === undefined && options.compileInPage === true && typeof WebAssembly === 'object';
+  // The Worker is spawned first and the compile started right after: started the other way
+  // round, the page's fetch and compile delayed the Worker's own start (docs/benchmarks.md).
+  let compileNow: (() => void) | undefined;
+  const wasmModule: PromiseLike<WebAssembly.Module> | undefined =
+    options.wasmModule ??
+    (compileInPage
+      ? new Promise<WebAssembly.Module>((resolve) => {
+          compileNow = () => resolve(compileWasm(options.wasmUrl === undefined ? {} : { url: options.wasmUrl }));
+        })
+      : undefined);
   const client = new CustodianClient({
     spawn: options.spawn ?? defaultSpawn(options.workerUrl),
     ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
     ...(options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl }),
+    ...(wasmModule === undefined ? {} : { wasmModule }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
+  compileNow?.();
   let provider: CustodianProvider;
   try {
     provider = new CustodianProvider(client, {
@@ -86,6 +114,7 @@ export function createCustodian(options: CreateCustodianOptions = {}): Custodian
   };
 }
 
+export { compileWasm, defaultWasmIntegrity, defaultWasmUrl, versionedWasmUrl, type CompileWasmOptions } from './wasm-source.js';
 export {
   CustodianClient,
   DEFAULT_DB_NAME,

@@ -40,6 +40,11 @@ export interface InitMessage {
   readonly type: 'init';
   /** Where to fetch `custodian_wasm_bg.wasm`; the Worker's default is next to its glue code. */
   readonly wasmUrl?: string;
+  /**
+   * The module already compiled by the page that started this Worker (only it can post here);
+   * the Worker then fetches nothing. Takes precedence over `wasmUrl`.
+   */
+  readonly module?: WebAssembly.Module;
   /** IndexedDB database name that holds the vault. */
   readonly dbName: string;
 }
@@ -139,6 +144,10 @@ function isRequestId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+function isWasmModule(value: unknown): value is WebAssembly.Module {
+  return typeof WebAssembly !== 'undefined' && value instanceof WebAssembly.Module;
+}
+
 /** Whether `value` is an error in the `{code, message, data?}` shape. */
 export function isRpcErrorData(value: unknown): value is RpcErrorData {
   return (
@@ -169,11 +178,17 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
     case 'init': {
       const wasmUrl = data['wasmUrl'];
       const dbName = data['dbName'];
+      const module = data['module'];
       if (typeof dbName !== 'string' || dbName === '') return undefined;
       if (wasmUrl !== undefined && typeof wasmUrl !== 'string') return undefined;
-      return wasmUrl === undefined
-        ? { v: 1, type: 'init', dbName }
-        : { v: 1, type: 'init', dbName, wasmUrl };
+      if (module !== undefined && !isWasmModule(module)) return undefined;
+      return {
+        v: 1,
+        type: 'init',
+        dbName,
+        ...(wasmUrl === undefined ? {} : { wasmUrl }),
+        ...(module === undefined ? {} : { module }),
+      };
     }
     case 'request': {
       const id = data['id'];

@@ -8,7 +8,7 @@
  * success for a change that is not stored (docs/protocol.md, "The host rule").
  */
 
-import { openVaultStore, type SealedVault } from './store.js';
+import { openVaultStore, type SealedVault, type VaultStore } from './store.js';
 import {
   PROTOCOL_VERSION,
   isWalletEventName,
@@ -44,6 +44,8 @@ export interface StoredWalletOptions {
   readonly name: string;
   /** `new Custodian(sealed)`; throws for bytes it cannot open. */
   readonly construct: (sealed: Uint8Array | null) => CustodianCore;
+  /** The store `name` already being opened (worker.ts starts it while the module loads). */
+  readonly store?: Promise<VaultStore>;
 }
 
 /**
@@ -53,7 +55,7 @@ export interface StoredWalletOptions {
  * wallet over an existing one.
  */
 export async function openStoredWallet(options: StoredWalletOptions): Promise<OpenedWallet> {
-  const store = await openVaultStore({ indexedDB: options.indexedDB, name: options.name });
+  const store = await (options.store ?? openVaultStore({ indexedDB: options.indexedDB, name: options.name }));
   const loaded = await store.load((bytes) => options.construct(bytes));
   if (loaded === undefined && (await store.latestGeneration()) !== undefined) {
     store.close();

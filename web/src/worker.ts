@@ -12,10 +12,12 @@
 // @ts-ignore
 import initWasm, { Custodian } from '../pkg/custodian_wasm.js';
 import type { InitMessage } from './protocol.js';
+import { openVaultStore } from './store.js';
+import { versionedWasmUrl } from './wasm-source.js';
 import { openStoredWallet, serveWorker, type CustodianCore, type OpenedWallet } from './worker-host.js';
 
 interface WasmContract {
-  readonly init: (input?: { module_or_path: string | Response }) => Promise<unknown>;
+  readonly init: (input?: { module_or_path: string | Response | WebAssembly.Module }) => Promise<unknown>;
   readonly Custodian: new (sealed?: Uint8Array | null) => CustodianCore;
 }
 
@@ -33,13 +35,22 @@ async function defaultWasm(): Promise<string | Response> {
   const url = new URL('../pkg/custodian_wasm_bg.wasm', import.meta.url);
   if (WASM_INTEGRITY === 'sha384-') return url.href; // not pinned by this build
   // Rejects (and the Worker reports that it could not start) if the bytes differ.
-  return fetch(url, { integrity: WASM_INTEGRITY, credentials: 'same-origin' });
+  return fetch(versionedWasmUrl(url, WASM_INTEGRITY), { integrity: WASM_INTEGRITY, credentials: 'same-origin' });
 }
 
 async function open(init: InitMessage): Promise<OpenedWallet> {
-  // A `wasmUrl` from the page names another file, which the hash above does not describe.
-  await contract.init({ module_or_path: init.wasmUrl ?? (await defaultWasm()) });
-  return openStoredWallet({ indexedDB, name: init.dbName, construct: (sealed) => new contract.Custodian(sealed) });
+  // Opening IndexedDB needs no module: it runs while the module loads (docs/web.md, "Start-up").
+  const store = openVaultStore({ indexedDB, name: init.dbName });
+  store.catch(() => {}); // a failure is reported where it is awaited, below
+  try {
+    // A `wasmUrl` from the page names another file, which the hash above does not describe. A
+    // `module` was compiled by the page that started this Worker (client.ts, `wasmModule`).
+    await contract.init({ module_or_path: init.module ?? init.wasmUrl ?? (await defaultWasm()) });
+  } catch (error) {
+    store.then((opened) => opened.close(), () => {});
+    throw error;
+  }
+  return openStoredWallet({ indexedDB, name: init.dbName, construct: (sealed) => new contract.Custodian(sealed), store });
 }
 
 serveWorker(self, { open });

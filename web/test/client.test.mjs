@@ -308,3 +308,86 @@ test('the init message names the database and the wasm URL', async () => {
   client.terminate();
   await until(() => workers.spawned[0].terminated);
 });
+
+/** The smallest valid WebAssembly module: the magic number and version, nothing else. */
+const EMPTY_MODULE_BYTES = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+
+test('a module compiled by the page reaches each Worker in its init message; requests sent meanwhile wait for it', async () => {
+  const module = new WebAssembly.Module(EMPTY_MODULE_BYTES);
+  const inits = [];
+  const workers = fakeWorkers({ open: (init, open) => (inits.push(init), open(init)) });
+  let compiled;
+  const client = new CustodianClient({ spawn: workers.spawn, dbName: 'w', wasmModule: new Promise((resolve) => (compiled = resolve)) });
+  const answer = client.request({ method: 'eth_chainId' });
+  await sleep(20);
+  // Spawned at once, but no init until the module is ready: the request waits in the Worker.
+  assert.equal(workers.spawned.length, 1);
+  assert.deepEqual(workers.spawned[0].posted.map((m) => m.type), ['request']);
+  assert.equal(client.state, 'starting');
+  compiled(module);
+  assert.equal(await answer, '0x1');
+  const init = workers.spawned[0].posted[1];
+  assert.equal(init.type, 'init');
+  assert.equal(init.module, module);
+  assert.deepEqual(Object.keys(init).sort(), ['dbName', 'module', 'type', 'v']);
+  // The host received a real module through the structured clone, and nothing else changed.
+  assert.equal(inits.length, 1);
+  assert.ok(inits[0].module instanceof WebAssembly.Module);
+  assert.deepEqual(WebAssembly.Module.exports(inits[0].module), []);
+
+  // A restarted Worker gets the same compiled module, not a new compile.
+  client.restart();
+  await client.ready();
+  assert.equal(workers.spawned.length, 2);
+  assert.equal(workers.spawned[1].posted.find((m) => m.type === 'init').module, module);
+  assert.equal(inits.length, 2);
+  client.terminate();
+});
+
+test('a module that could not be compiled (or is not a module) leaves the Worker to load the .wasm itself', async () => {
+  for (const wasmModule of [Promise.reject(new TypeError('integrity mismatch')), Promise.resolve({ not: 'a module' })]) {
+    const inits = [];
+    const workers = fakeWorkers({ open: (init, open) => (inits.push(init), open(init)) });
+    const client = new CustodianClient({ spawn: workers.spawn, dbName: 'w', wasmUrl: '/c.wasm', wasmModule });
+    await client.ready();
+    assert.deepEqual(workers.spawned[0].posted[0], { v: 1, type: 'init', dbName: 'w', wasmUrl: '/c.wasm' });
+    assert.equal(inits[0].module, undefined);
+    assert.equal(await client.request({ method: 'eth_chainId' }), '0x1');
+    client.terminate();
+  }
+});
+
+test('createCustodian hands over a module only when asked: `wasmModule` given, or `compileInPage`', async () => {
+  const { createCustodian } = await import('../dist/index.js');
+  const module = new WebAssembly.Module(EMPTY_MODULE_BYTES);
+  const fetched = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (url) => {
+    fetched.push(String(url));
+    throw new TypeError('no network in this test');
+  };
+  try {
+    const byDefault = fakeWorkers();
+    const plain = createCustodian({ spawn: byDefault.spawn, dbName: 'a' });
+    await plain.ready();
+    assert.deepEqual(byDefault.spawned[0].posted[0], { v: 1, type: 'init', dbName: 'a' });
+    plain.terminate();
+
+    const given = fakeWorkers();
+    const handed = createCustodian({ spawn: given.spawn, dbName: 'b', wasmModule: Promise.resolve(module), compileInPage: false });
+    await handed.ready();
+    assert.equal(given.spawned[0].posted[0].module, module);
+    handed.terminate();
+
+    // compileInPage: the page's compile fails here (no network), so the Worker loads the file itself.
+    const compiling = fakeWorkers();
+    const fallback = createCustodian({ spawn: compiling.spawn, dbName: 'c', compileInPage: true });
+    await fallback.ready();
+    assert.deepEqual(compiling.spawned[0].posted[0], { v: 1, type: 'init', dbName: 'c' });
+    fallback.terminate();
+    assert.equal(fetched.length, 1, 'only compileInPage fetched');
+    assert.match(fetched[0], /\/pkg\/custodian_wasm_bg\.wasm$/);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});

@@ -131,3 +131,29 @@ test('client-made errors: crash is a 4900 DisconnectedError, timeout a -32603 In
   assert.equal(new WorkerCrashedError('x', { cause }).cause, cause);
   assert.equal('cause' in crashed.toJSON(), false, 'the cause never crosses a boundary');
 });
+
+test('an init message may carry a compiled WebAssembly module, and nothing else in its place', () => {
+  const module = new WebAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+  const parsed = parseWorkerInbound({ v: 1, type: 'init', dbName: 'x', module });
+  assert.deepEqual(Object.keys(parsed).sort(), ['dbName', 'module', 'type', 'v']);
+  assert.equal(parsed.module, module);
+  const both = parseWorkerInbound({ v: 1, type: 'init', dbName: 'x', wasmUrl: '/c.wasm', module });
+  assert.equal(both.module, module);
+  assert.equal(both.wasmUrl, '/c.wasm');
+  const notModules = [new Uint8Array([0, 0x61, 0x73, 0x6d]), new ArrayBuffer(8), '/c.wasm', {}, null, 1];
+  for (const fake of notModules) {
+    assert.equal(parseWorkerInbound({ v: 1, type: 'init', dbName: 'x', module: fake }), undefined, String(fake));
+  }
+  assert.equal(notModules.length, 6);
+});
+
+test('the versioned .wasm URL carries the start of the pinned digest, in base64url', async () => {
+  const { versionedWasmUrl } = await import('../dist/wasm-source.js');
+  // A SHA-384 digest whose first 16 base64 characters include both + and /.
+  const integrity = 'sha384-ab+/CD+/ef01234567xyzXYZ0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ';
+  const url = versionedWasmUrl(new URL('https://wallet.example/pkg/custodian_wasm_bg.wasm'), integrity);
+  assert.equal(url.href, 'https://wallet.example/pkg/custodian_wasm_bg.wasm?v=ab-_CD-_ef012345');
+  // What scripts/static-server.mjs compares it with: the same prefix of the digest in base64url.
+  const digest = Buffer.from(integrity.slice('sha384-'.length), 'base64').toString('base64url');
+  assert.ok(digest.startsWith(url.searchParams.get('v')));
+});

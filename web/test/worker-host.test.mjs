@@ -198,3 +198,30 @@ test('a generation handed over as a BigInt (a u64 from the binding) is stored as
   store.close();
   client.terminate();
 });
+
+test('a store already being opened (worker.ts opens it while the module loads) is the one the wallet loads from and saves to', async () => {
+  const stored = new IDBFactory();
+  const elsewhere = new IDBFactory(); // what `indexedDB` names: never touched when `store` is given
+  const first = await openStoredWallet({ indexedDB: stored, name: 'w', construct: (sealed) => new FakeCustodian(sealed) });
+  await first.core.request({ method: 'wallet_create', params: { password: 'pw' } });
+  await first.save(first.core.takeSave());
+  let constructed = 0;
+  const opened = await openStoredWallet({
+    indexedDB: elsewhere,
+    name: 'w',
+    construct: (sealed) => {
+      constructed += 1;
+      return new FakeCustodian(sealed);
+    },
+    store: openVaultStore({ indexedDB: stored, name: 'w' }),
+  });
+  assert.equal(constructed, 1);
+  assert.deepEqual(await opened.core.request({ method: 'wallet_status' }), { hasVault: true, unlocked: false, generation: 1 });
+  assert.deepEqual(await elsewhere.databases(), []);
+  await opened.core.request({ method: 'wallet_unlock', params: { password: 'pw' } });
+  await opened.core.request({ method: 'test_touch' });
+  await opened.save(opened.core.takeSave());
+  const check = await openVaultStore({ indexedDB: stored, name: 'w' });
+  assert.equal(await check.latestGeneration(), 2);
+  check.close();
+});

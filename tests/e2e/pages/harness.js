@@ -2,7 +2,7 @@
 // real WASM in its Worker), exposed to the Playwright tests as `window.harness`.
 // `?db=NAME` picks the IndexedDB database, so tests in one browser profile stay apart.
 
-import { createCustodian } from '/vendor/custodian-web/dist/index.js';
+import { compileWasm, createCustodian, defaultWasmIntegrity } from '/vendor/custodian-web/dist/index.js';
 
 const params = new URLSearchParams(location.search);
 const custodian = createCustodian({ dbName: params.get('db') ?? 'custodian-e2e' });
@@ -47,7 +47,7 @@ function saveStream({ round, renameTarget, inFlight = 4 }) {
   return { sent: () => next, stop: () => { stopped = true; } };
 }
 
-window.harness = { custodian, provider: custodian.provider, settle, saveStream };
+window.harness = { custodian, provider: custodian.provider, settle, saveStream, createCustodian, compileWasm, defaultWasmIntegrity };
 custodian.ready().then(
   () => {
     document.body.dataset.state = 'ready';
