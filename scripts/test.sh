@@ -82,19 +82,19 @@ stage "cargo clippy -D warnings" - cargo clippy --workspace --all-targets -- -D 
 # The shipped product is the wasm32 build: code behind cfg(target_arch = "wasm32") and the
 # wasm-only tests are linted only here.
 stage "cargo clippy (wasm32) -D warnings" - \
-    cargo clippy -p custodian-core -p custodian-wasm --target wasm32-unknown-unknown \
+    cargo clippy -p custodian-core -p custodian-kernels -p custodian-wasm --target wasm32-unknown-unknown \
     --lib --tests -- -D warnings
 stage "cargo test (native)" cargo cargo test --workspace
 
 stage "wasm-bindgen-test (Node)" cargo \
-    cargo test -p custodian-core -p custodian-wasm --target wasm32-unknown-unknown
+    cargo test -p custodian-core -p custodian-kernels -p custodian-wasm --target wasm32-unknown-unknown
 node_wasm_passed="$LAST_PASSED"
 
 # The runner falls back silently to other modes in some setups; make sure every wasm test
 # binary really ran in Chrome and that the browser ran as many tests as Node did.
 stage "wasm-bindgen-test (Chromium)" cargo \
     env WASM_BINDGEN_USE_BROWSER=1 \
-    cargo test -p custodian-core -p custodian-wasm --target wasm32-unknown-unknown
+    cargo test -p custodian-core -p custodian-kernels -p custodian-wasm --target wasm32-unknown-unknown
 # (A binary whose tests are all native-only, e.g. proptest suites, prints "no tests to run!"
 # and never starts a browser; it is not counted.)
 binaries=$(grep -cE '^ +Running .*\.wasm\)$' "$LAST_LOG" || true)

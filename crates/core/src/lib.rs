@@ -17,5 +17,6 @@ pub mod keys;
 pub mod origin;
 pub mod policy;
 pub mod secret;
+mod text;
 pub mod time;
 pub mod vault;

@@ -12,10 +12,10 @@
 //! must be in the list and the checksum must match.
 
 use crate::secret::{SecretBytes, SecretString, SecretVec};
+use crate::text::normalize::nfkd;
 use bip39::Language;
 use core::fmt;
 use sha2::{Digest, Sha256, Sha512};
-use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
 /// PBKDF2 iterations fixed by BIP-39.
@@ -196,18 +196,6 @@ fn pbkdf2_seed(normalized_phrase: &str, passphrase: &str) -> Seed {
         seed.expose_secret_mut(),
     );
     seed
-}
-
-/// NFKD of `text` into a buffer sized up front, so no partial copy is left behind by a
-/// reallocation, and wiped on drop.
-fn nfkd(text: &str) -> Zeroizing<String> {
-    let len = text
-        .nfkd()
-        .map(char::len_utf8)
-        .fold(0usize, usize::saturating_add);
-    let mut out = Zeroizing::new(String::with_capacity(len));
-    out.extend(text.nfkd());
-    out
 }
 
 /// Joins words with single spaces into a buffer sized up front and wiped on drop.

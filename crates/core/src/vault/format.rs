@@ -5,8 +5,6 @@ use super::kdf::{KdfParams, VaultKey, KEY_CHECK_LEN};
 use super::keyring::Keyring;
 use super::VaultError;
 use crate::secret::SecretString;
-use chacha20poly1305::aead::AeadInPlace;
-use chacha20poly1305::{KeyInit, XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -186,17 +184,17 @@ pub fn open_with_key(bytes: &[u8], key: &VaultKey) -> Result<(Keyring, HeaderInf
     if !key.matches(parsed.key_check) {
         return Err(VaultError::WrongPassword);
     }
-    let cipher = XChaCha20Poly1305::new(key.aead_key.expose_secret().into());
     let mut buf = Zeroizing::new(parsed.ciphertext.to_vec());
-    // Step 8: decrypt_in_place_detached checks the tag before it decrypts anything.
-    cipher
-        .decrypt_in_place_detached(
-            XNonce::from_slice(&parsed.nonce),
-            parsed.header,
-            buf.as_mut_slice(),
-            (&parsed.tag).into(),
-        )
-        .map_err(|_| VaultError::Corrupted)?;
+    // Step 8: the tag is checked before anything is decrypted. (The AEAD is in
+    // custodian-kernels: compiled at opt-level 3 whatever this crate's opt-level.)
+    custodian_kernels::aead::xchacha20poly1305_open(
+        key.aead_key.expose_secret(),
+        &parsed.nonce,
+        parsed.header,
+        buf.as_mut_slice(),
+        &parsed.tag,
+    )
+    .map_err(|_| VaultError::Corrupted)?;
     // Step 9.
     let keyring = Keyring::from_plaintext(&buf)?;
     Ok((keyring, parsed.info))
@@ -286,11 +284,14 @@ pub fn seal_with_key(
     out.extend_from_slice(&checksum);
     out.extend_from_slice(&plaintext);
 
-    let cipher = XChaCha20Poly1305::new(key.aead_key.expose_secret().into());
     let (header, body) = out.split_at_mut(header_len);
-    let tag = cipher
-        .encrypt_in_place_detached(XNonce::from_slice(&nonce), header, body)
-        .map_err(|_| VaultError::TooLarge)?;
+    let tag = custodian_kernels::aead::xchacha20poly1305_seal(
+        key.aead_key.expose_secret(),
+        &nonce,
+        header,
+        body,
+    )
+    .map_err(|_| VaultError::TooLarge)?;
     out.extend_from_slice(&tag);
     Ok(out)
 }

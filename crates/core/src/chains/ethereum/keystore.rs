@@ -170,8 +170,7 @@ pub fn decrypt(json: &str, password: &SecretString) -> Result<Secp256k1PrivateKe
     let dk = match verified_key(&parsed, given.as_bytes()) {
         Err(KeystoreError::WrongPassword) => {
             // ethers derives from the NFKC form; try it when it differs (docs/keystore-v3.md).
-            let mut nfkc = Zeroizing::new(String::with_capacity(given.len().saturating_mul(3)));
-            nfkc.extend(unicode_normalization::UnicodeNormalization::nfkc(given));
+            let nfkc = crate::text::normalize::nfkc(given);
             if nfkc.as_str() == given {
                 return Err(KeystoreError::WrongPassword);
             }
