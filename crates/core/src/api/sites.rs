@@ -13,7 +13,6 @@ use rand_core::CryptoRngCore;
 use serde_json::{json, Map, Value};
 
 use super::accounts::account_views;
-use super::custody::append_audit;
 use super::envelope::RpcRequest;
 use super::error::{ApiError, INVALID_PARAMS, UNAUTHORIZED};
 use super::request::{
@@ -505,14 +504,13 @@ impl Wallet {
         env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
         let now = env.now_ms;
-        let seed = SecretBytes::<32>::random(env.rng);
         let details = json!({ "origin": held.origin, "accounts": accounts });
         let grant = SiteGrant {
             origin: held.origin.clone(),
             connected_at: now,
             accounts,
         };
-        self.update(env, |k| {
+        self.update_audited(env, |k, audit| {
             let full = k.sites.len() >= MAX_SITES;
             match k.sites.iter_mut().find(|s| s.origin == grant.origin) {
                 Some(existing) => *existing = grant,
@@ -523,7 +521,7 @@ impl Wallet {
                 }
                 None => k.sites.push(grant),
             }
-            append_audit(k, &seed, now, "site.connected", details)
+            audit.append(k, now, "site.connected", details)
         })?;
         let views = self.granted_views(&held.origin, now, None);
         Ok(connect_result(&held.method, views))
@@ -600,11 +598,10 @@ impl Wallet {
         if !connected {
             return Ok(Value::Null);
         }
-        let seed = SecretBytes::<32>::random(env.rng);
         let details = json!({ "origin": p.origin });
-        self.update(env, |k| {
+        self.update_audited(env, |k, audit| {
             k.sites.retain(|s| s.origin != p.origin);
-            append_audit(k, &seed, now, "site.revoked", details)
+            audit.append(k, now, "site.revoked", details)
         })?;
         self.emit("siteRevoked", json!({ "origin": p.origin }));
         Ok(Value::Null)
