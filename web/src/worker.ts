@@ -12,11 +12,12 @@
 // @ts-ignore
 import initWasm, { Custodian } from '../pkg/custodian_wasm.js';
 import type { InitMessage } from './protocol.js';
+import type { AuditRecord } from './store.js';
 import { openStoredWallet, serveWorker, type CustodianCore, type OpenedWallet } from './worker-host.js';
 
 interface WasmContract {
   readonly init: (input?: { module_or_path: string | Response }) => Promise<unknown>;
-  readonly Custodian: new (sealed?: Uint8Array | null) => CustodianCore;
+  readonly Custodian: new (sealed?: Uint8Array | null, auditRecords?: AuditRecord[] | null) => CustodianCore;
 }
 
 const contract: WasmContract = { init: initWasm, Custodian };
@@ -39,7 +40,11 @@ async function defaultWasm(): Promise<string | Response> {
 async function open(init: InitMessage): Promise<OpenedWallet> {
   // A `wasmUrl` from the page names another file, which the hash above does not describe.
   await contract.init({ module_or_path: init.wasmUrl ?? (await defaultWasm()) });
-  return openStoredWallet({ indexedDB, name: init.dbName, construct: (sealed) => new contract.Custodian(sealed) });
+  return openStoredWallet({
+    indexedDB,
+    name: init.dbName,
+    construct: (sealed, records) => new contract.Custodian(sealed, records ?? null),
+  });
 }
 
 serveWorker(self, { open });
