@@ -113,9 +113,12 @@ pub enum AuditFailure {
     /// The stored slot does not parse.
     #[error("the stored audit log is damaged")]
     CorruptSlot,
-    /// Sealing a record failed (the sequence number ran out).
+    /// The sequence number ran out (2^64 entries).
     #[error("the audit log cannot grow any further")]
     Exhausted,
+    /// A record could not be sealed (an entry too large for the cipher).
+    #[error("an audit entry could not be sealed")]
+    SealFailed,
 }
 
 fn at(line: usize, reason: AuditFailure) -> AuditError {

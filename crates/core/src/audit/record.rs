@@ -74,7 +74,7 @@ pub(super) fn seal(
                 aad: &aad,
             },
         )
-        .map_err(|_| at(0, AuditFailure::Exhausted))?;
+        .map_err(|_| at(0, AuditFailure::SealFailed))?;
     let mut bytes = Vec::with_capacity(
         PREFIX_LEN
             .saturating_add(NONCE_LEN)
