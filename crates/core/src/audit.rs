@@ -470,16 +470,6 @@ impl AuditLog {
     }
 }
 
-/// The audit public key a slot (either format) holds, without reading the rest.
-pub fn slot_public_key(slot: &[u8]) -> Option<[u8; 32]> {
-    let magic = slot.get(..4)?;
-    if magic != SLOT_MAGIC.as_slice() && magic != LEGACY_MAGIC.as_slice() {
-        return None;
-    }
-    let key = Ed25519PrivateKey::from_bytes(slot.get(4..36)?).ok()?;
-    Some(key.public_key().to_bytes())
-}
-
 /// `seq` and `hash` of a stored line (entry or checkpoint).
 fn seq_and_hash(line: &str) -> Result<(u64, String), AuditError> {
     #[derive(serde::Deserialize)]

@@ -68,7 +68,9 @@ proptest! {
                 Edit::Flip(a, at, x) if n > 0 => {
                     let r = &mut records[a % n];
                     let len = r.bytes.len();
-                    r.bytes[at % len] ^= x;
+                    if len > 0 {
+                        r.bytes[at % len] ^= x;
+                    }
                 }
                 Edit::Junk(seq, bytes) => records.push(AuditRecord { seq, bytes }),
                 _ => {}

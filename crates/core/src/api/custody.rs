@@ -49,12 +49,12 @@ impl Wallet {
         let approval = self.approval.take();
         let now = env.now_ms;
         self.ensure_audit_log(env)?;
+        let wallet_id = self.audit_wallet_id(env)?;
         let keyring = self.keyring(now)?;
         if let Some((chain, address)) = &call.account {
             find_account(keyring, *chain, address)?;
         }
         let state = read_state(keyring)?;
-        let wallet_id = audit_public_key(keyring)?;
         let request = json!({
             "method": call.method,
             "params": call.params,
@@ -224,6 +224,19 @@ impl Wallet {
         self.update_audited(env, |k, audit| audit.append(k, now, event, details))
     }
 
+    /// The vault's identity in approvals: the audit public key, from the open log.
+    fn audit_wallet_id<R: CryptoRngCore>(
+        &mut self,
+        env: &mut Env<'_, R>,
+    ) -> Result<String, ApiError> {
+        self.open_audit(env)?;
+        self.audit
+            .log
+            .as_ref()
+            .map(|log| hex::encode(log.public_key()))
+            .ok_or_else(|| internal("no audit log"))
+    }
+
     /// Vaults made before the audit log existed get their key and first entry here.
     fn ensure_audit_log<R: CryptoRngCore>(&mut self, env: &mut Env<'_, R>) -> Result<(), ApiError> {
         if self.keyring(env.now_ms)?.audit.is_empty() {
@@ -270,9 +283,9 @@ impl Wallet {
             doc => Some(Policy::from_json(doc).map_err(invalid_policy)?),
         };
         self.ensure_audit_log(env)?;
+        let wallet_id = self.audit_wallet_id(env)?;
         let keyring = self.keyring(now)?;
         let state = read_state(keyring)?;
-        let wallet_id = audit_public_key(keyring)?;
         let new_hash = new.as_ref().map(Policy::hash_hex);
         let result = json!({ "policyHash": new_hash });
         let request = json!({
@@ -551,12 +564,6 @@ fn read_state(k: &Keyring) -> Result<PolicyState, ApiError> {
 
 fn write_state(k: &mut Keyring, state: &PolicyState) {
     k.policy = SecretVec::new(state.to_slot());
-}
-
-fn audit_public_key(k: &Keyring) -> Result<String, ApiError> {
-    audit::slot_public_key(k.audit.expose_secret())
-        .map(hex::encode)
-        .ok_or_else(|| internal("no audit log"))
 }
 
 fn changed_event(new: &Option<Policy>) -> &'static str {
