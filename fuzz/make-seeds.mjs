@@ -247,6 +247,12 @@ seed('audit_log', 'resign-chain', mode(2, JSON.stringify(fromZero.slice(0, 3).ma
 seed('audit_log', 'resign-checkpoint', mode(2, JSON.stringify([cpBody, JSON.parse(fromCheckpoint[1])])));
 seed('audit_log', 'slot-lines', mode(3, fromZero.map((l) => `${l}\n`).join('')));
 seed('audit_log', 'slot-checkpoint', mode(3, fromCheckpoint.map((l) => `${l}\n`).join('')));
+// Mode 4 edits the stored records of the target's own five-entry log: [op, record, arg]...
+seed('audit_log', 'records-untouched', mode(4));
+seed('audit_log', 'records-delete-middle', mode(4, [0, 2, 0]));
+seed('audit_log', 'records-flip-a-byte', mode(4, [3, 1, 50, 1]));
+seed('audit_log', 'records-move-seq', mode(4, [2, 3, 5]));
+seed('audit_log', 'records-duplicate', mode(4, [1, 4, 0]));
 
 for (const [target, files] of Object.entries(seeds)) {
   const dir = new URL(`${target}/`, corpus);

@@ -1,5 +1,6 @@
 //! Audit log lines (docs/audit-log.md): `audit::verify` over JSON Lines an auditor was handed,
-//! and `AuditLog::from_slot` over the vault's stored log.
+//! `AuditLog::from_legacy_slot` over a first-format slot, and `AuditLog::open` over the stored
+//! records.
 //!
 //! The first input byte picks a mode; the rest is the payload:
 //! - 0: the payload as an exported log, checked against the harness's audit key;
@@ -12,9 +13,12 @@
 //!   the fuzzer reaches the chain checks behind the signatures. A log that verifies must be a
 //!   chain: entry 0 or a checkpoint first, then `seq` + 1 and `prevHash` = the previous hash
 //!   on every line, and the header's count, `lastSeq` and `headHash` matching;
-//! - 3: the payload as the stored lines of the vault's audit slot (`"CAL1" || key || lines`):
+//! - 3: the payload as the stored lines of a first-format audit slot (`"CAL1" || key || lines`):
 //!   read, append one event, export, verify. A stored log whose export verifies still
-//!   verifies after an append, with one more line.
+//!   verifies after an append, with one more line;
+//! - 4: edits of the stored records of a valid five-entry log (bytes changed, records deleted,
+//!   duplicated or stored under another seq, junk records added): `AuditLog::open` never fails
+//!   on a valid slot, and when it says the log is intact its lines are exactly the original.
 //!
 //! The valid logs in mode 1 are built with the same spec-side signing as mode 2, and
 //! `verify` must accept them: that checks the harness against the core once per process.
@@ -22,9 +26,10 @@
 
 use std::sync::OnceLock;
 
-use custodian_core::audit::{self, AuditLog};
+use custodian_core::audit::{self, AuditLog, AuditRecord, LogStatus};
 use custodian_core::keys::ed25519::Ed25519PrivateKey;
 use custodian_core::policy::canonical::{domain_hash, to_canonical_json};
+use custodian_core::secret::SecretBytes;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Map, Value};
 
@@ -161,6 +166,31 @@ fn export(key: &Ed25519PrivateKey, lines: &[String]) -> String {
     out
 }
 
+/// A five-entry log as stored: its slot, its lines, and its records.
+fn stored() -> (Vec<u8>, String, Vec<AuditRecord>) {
+    static S: OnceLock<(Vec<u8>, String, Vec<AuditRecord>)> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut log = AuditLog::new(
+            &SecretBytes::from_array(&mut SEED.clone()),
+            SecretBytes::from_array(&mut [0x33; 32]),
+        );
+        let records = (0..5u64)
+            .map(|i| {
+                log.append(
+                    1_700_000_000_000 + i,
+                    "sign.allowed",
+                    json!({ "i": i }),
+                    &[i as u8; 24],
+                )
+                .expect("append")
+                .record
+            })
+            .collect();
+        (log.to_slot().expose_secret().to_vec(), log.lines(), records)
+    })
+    .clone()
+}
+
 /// Applies the edits `ops` describes to `log`, line by line or byte by byte.
 fn edit(log: &str, ops: &[u8]) -> Vec<u8> {
     let mut lines: Vec<Vec<u8>> = log.lines().map(|l| l.as_bytes().to_vec()).collect();
@@ -249,7 +279,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, payload)) = data.split_first() else {
         return;
     };
-    match mode % 4 {
+    match mode % 5 {
         0 => {
             if let Ok(text) = std::str::from_utf8(payload) {
                 let _ = audit::verify(text, &f.public);
@@ -299,9 +329,41 @@ fuzz_target!(|data: &[u8]| {
                 assert_chain(&text, n);
             }
         }
+        4 => {
+            let (slot, lines, mut records) = stored();
+            let mut ops = payload.iter().copied();
+            while let Some(op) = ops.next() {
+                let n = records.len().max(1);
+                let a = usize::from(ops.next().unwrap_or(0)) % n;
+                let b = ops.next().unwrap_or(0);
+                match op % 5 {
+                    0 if a < records.len() => {
+                        records.remove(a);
+                    }
+                    1 if a < records.len() => records.push(records[a].clone()),
+                    2 if a < records.len() => records[a].seq = u64::from(b) % 8,
+                    3 if a < records.len() => {
+                        let r = &mut records[a];
+                        let at = usize::from(b) % r.bytes.len().max(1);
+                        if let Some(byte) = r.bytes.get_mut(at) {
+                            *byte ^= ops.next().unwrap_or(1) | 1;
+                        }
+                    }
+                    4 => records.push(AuditRecord {
+                        seq: u64::from(b) % 8,
+                        bytes: ops.by_ref().take(80).collect(),
+                    }),
+                    _ => {}
+                }
+            }
+            let opened = AuditLog::open(&slot, &records).expect("a valid slot always opens");
+            if opened.status == LogStatus::Intact {
+                assert_eq!(opened.log.lines(), lines, "an altered store read as intact");
+            }
+        }
         _ => {
             let slot = [b"CAL1".as_slice(), &SEED, payload].concat();
-            let Ok(Some(mut log)) = AuditLog::from_slot(&slot) else {
+            let Ok(Some(mut log)) = AuditLog::from_legacy_slot(&slot, SecretBytes::zeroed()) else {
                 return;
             };
             let before = log
@@ -309,7 +371,7 @@ fuzz_target!(|data: &[u8]| {
                 .ok()
                 .and_then(|e| audit::verify(&e.jsonl, &f.public).ok());
             if log
-                .append(1_700_000_300_001, "vault.locked", json!({}))
+                .append(1_700_000_300_001, "vault.locked", json!({}), &[0; 24])
                 .is_err()
             {
                 return;

@@ -139,7 +139,11 @@ pub fn vault_fixture() -> &'static VaultFixture {
                     "params": {"address": ETH_ACCOUNT, "label": "fuzz"}})
             .to_string(),
         );
-        let sealed = wallet.take_save().expect("rename saves").bytes;
+        let sealed = wallet
+            .take_save()
+            .and_then(|s| s.vault)
+            .expect("rename saves")
+            .bytes;
         let password = SecretString::from(PASSWORD);
         let key = vault::derive_key(&sealed, &password).expect("fixture key");
         let info = vault::peek(&sealed).expect("fixture header");

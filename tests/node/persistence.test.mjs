@@ -3,7 +3,9 @@
 // has a strictly greater generation; requests that change nothing save nothing (signing, lock
 // and unlock change the vault: each appends an audit-log entry, docs/audit-log.md); and a damaged
 // copy is refused as Corrupted (or the documented header-field error), never opened and never
-// mistaken for a wrong password.
+// mistaken for a wrong password. The audit log's records come with the saves (one per logged
+// event) and are handed back with the vault; without them the log is reported damaged, and the
+// vault still unlocks (docs/audit-log.md, "Storage").
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,13 +18,26 @@ const NEW_PASSWORD = 'persistence password, changed';
 async function savedSession() {
   const c = new wasm.Custodian();
   const saves = [];
+  /** The audit records stored so far, by seq, as a host keeps them. */
+  const records = new Map();
   const step = async (method, params, { saves: expectSave }) => {
     const result = await call(c, method, params);
     const save = c.takeSave();
     if (expectSave) {
       assert.ok(save !== undefined, `${method} changed the vault but gave nothing to save`);
       assert.ok(save.bytes instanceof Uint8Array && save.bytes.length > 0);
-      saves.push({ after: method, generation: save.generation, bytes: save.bytes });
+      assert.ok(Array.isArray(save.auditRecords));
+      assert.equal(save.auditPruneBelow, undefined);
+      for (const r of save.auditRecords) {
+        assert.ok(Number.isSafeInteger(r.seq) && r.bytes instanceof Uint8Array);
+        records.set(r.seq, r.bytes);
+      }
+      saves.push({
+        after: method,
+        generation: save.generation,
+        bytes: save.bytes,
+        audit: save.auditRecords.map((r) => r.seq),
+      });
     } else {
       assert.equal(save, undefined, `${method} changed nothing but asked for a save`);
     }
@@ -44,8 +59,11 @@ async function savedSession() {
   await step('wallet_changePassword', { oldPassword: PASSWORD, newPassword: NEW_PASSWORD }, { saves: true });
   const accounts = await step('wallet_listAccounts', undefined, { saves: false });
   assert.deepEqual(accounts, beforeChange);
-  return { custodian: c, saves, accounts };
+  return { custodian: c, saves, accounts, records };
 }
+
+/** The stored records in the shape the constructor takes. */
+const asRecords = (records) => [...records].map(([seq, bytes]) => ({ seq, bytes }));
 
 const sessionPromise = savedSession();
 
@@ -62,18 +80,22 @@ test('every change is saved once, with a strictly increasing generation', async 
     assert.notDeepEqual(saves[i].bytes.slice(-32), saves[i - 1].bytes.slice(-32));
   }
   assert.equal(saves.length, 10);
+  // One audit record per logged event, in order; renames and chain switches are not logged.
+  assert.deepEqual(saves.map((s) => s.audit), [[0], [1], [2], [3], [], [], [4], [5], [6], [7]]);
 });
 
 test('the last save reopens in a new instance: same accounts, labels, chain, settings', async () => {
-  const { saves, accounts } = await sessionPromise;
+  const { saves, accounts, records } = await sessionPromise;
   const last = saves.at(-1);
-  const reloaded = new wasm.Custodian(last.bytes);
+  const reloaded = new wasm.Custodian(last.bytes, asRecords(records));
   const status = await call(reloaded, 'wallet_status');
   assert.equal(status.state, 'locked');
   assert.equal(status.generation, last.generation);
   assert.deepEqual(await call(reloaded, 'eth_accounts', []), []);
   await callFails(reloaded, 'wallet_unlock', { password: PASSWORD }, { code: 4100, kind: 'WrongPassword' });
-  await call(reloaded, 'wallet_unlock', { password: NEW_PASSWORD });
+  const unlocked0 = await call(reloaded, 'wallet_unlock', { password: NEW_PASSWORD });
+  // The records written before the password change still open: the log is whole.
+  assert.deepEqual(unlocked0.auditLog, { status: 'intact' });
   // The unlock is logged: one save, continuing the stored copy's generations.
   assert.ok(reloaded.takeSave().generation > last.generation);
   assert.deepEqual(await call(reloaded, 'wallet_listAccounts'), accounts);
@@ -88,6 +110,22 @@ test('the last save reopens in a new instance: same accounts, labels, chain, set
   const next = reloaded.takeSave();
   assert.ok(next.generation > last.generation);
   reloaded.free();
+});
+
+test('the vault without its audit records still unlocks, and says its log is damaged', async () => {
+  const { saves, records } = await sessionPromise;
+  const last = saves.at(-1);
+  const bare = new wasm.Custodian(last.bytes);
+  const { auditLog } = await call(bare, 'wallet_unlock', { password: NEW_PASSWORD });
+  assert.equal(auditLog.status, 'damaged');
+  assert.equal(auditLog.reason, 'missing');
+  assert.equal(auditLog.firstBadSeq, 0);
+  bare.free();
+  // Records of another shape are left out, which is the same as missing.
+  const odd = new wasm.Custodian(last.bytes, [{ seq: 'zero', bytes: 1 }, ...asRecords(records).slice(1)]);
+  const r = await call(odd, 'wallet_unlock', { password: NEW_PASSWORD });
+  assert.deepEqual([r.auditLog.status, r.auditLog.firstBadSeq], ['damaged', 0]);
+  odd.free();
 });
 
 test('the previous copy (kept until the new one is durable) still opens with the old password', async () => {

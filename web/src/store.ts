@@ -1,6 +1,10 @@
 /**
- * The vault's home in the browser: one IndexedDB record per generation (docs/web.md, "Storage";
- * the host rules of docs/vault-format.md, "Hosts").
+ * The vault's home in the browser: one IndexedDB record per generation, and the audit log's
+ * records keyed by seq (docs/web.md, "Storage"; the host rules of docs/vault-format.md, "Hosts").
+ *
+ * A save writes the new audit records and the new vault generation in ONE transaction, so the
+ * vault is never stored without the records it commits to; records the log has folded are
+ * deleted in a later transaction, once that vault has committed.
  *
  * Save writes the new generation as a separate record in its own transaction and waits for it
  * to commit; only then, in a second transaction, does it delete the older records. A tab closed
@@ -14,13 +18,31 @@
 
 /** The object store holding vault records. */
 const STORE = 'vaults';
+/** The object store holding audit records, keyed by `seq` (added in version 2). */
+const AUDIT_STORE = 'audit';
 /** Bump with an `onupgradeneeded` migration when the layout changes. */
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 /** A sealed vault as the core hands it out. */
 export interface SealedVault {
   readonly bytes: Uint8Array;
   readonly generation: number;
+}
+
+/** One sealed audit log entry as the core hands it out (docs/audit-log.md, "Records"). */
+export interface AuditRecord {
+  readonly seq: number;
+  readonly bytes: Uint8Array;
+}
+
+/** Everything one `takeSave()` asks the host to persist. */
+export interface WalletSave {
+  /** The new vault, if it changed. */
+  readonly vault?: SealedVault;
+  /** New audit records (stored with the vault, in the same transaction). */
+  readonly auditRecords?: readonly AuditRecord[];
+  /** Records below this seq may be deleted once the vault has committed. */
+  readonly auditPruneBelow?: number;
 }
 
 /** What is stored per generation. `savedAt` is for people inspecting the database. */
@@ -39,6 +61,12 @@ export class VaultStoreError extends Error {
     this.name = 'VaultStoreError';
     this.kind = kind;
   }
+}
+
+function isAuditRecord(value: unknown): value is AuditRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Partial<AuditRecord>;
+  return isGeneration(record.seq) && record.bytes instanceof Uint8Array;
 }
 
 /** What `load` found. */
@@ -116,11 +144,13 @@ export async function openVaultStore(options: VaultStoreOptions): Promise<VaultS
   if (typeof name !== 'string' || name === '') throw new TypeError('options.name must be a non-empty string');
   const request = indexedDB.open(name, DB_VERSION);
   request.onupgradeneeded = () => {
+    // Version 1 had the vaults only; version 2 adds the audit records. Existing vaults stay.
     const db = request.result;
     if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'generation' });
+    if (!db.objectStoreNames.contains(AUDIT_STORE)) db.createObjectStore(AUDIT_STORE, { keyPath: 'seq' });
   };
-  // Another tab holding an older schema version open would block the upgrade forever;
-  // there is only one version so far, so there is nothing to wait for yet.
+  // A tab still running the version-1 code holds the database open; it closes its connection
+  // on `versionchange` (below), after which this upgrade goes ahead.
   const db = await requestResult(request);
   // A newer schema in another tab: let it upgrade, this (now outdated) Worker stops using the db.
   db.onversionchange = () => db.close();
@@ -136,19 +166,26 @@ export class VaultStore {
   }
 
   /**
-   * Finds the newest record that `open` accepts, trying generations from the highest down.
-   * `open` throws for bytes it cannot use (not a vault, damaged header, unknown version); such
-   * records are skipped, reported in `skipped` and kept. Returns `undefined` when nothing opens.
+   * Finds the newest record that `open` accepts, trying generations from the highest down, and
+   * hands `open` the stored audit records with it (read in the same transaction). `open` throws
+   * for bytes it cannot use (not a vault, damaged header, unknown version); such records are
+   * skipped, reported in `skipped` and kept. Returns `undefined` when nothing opens.
    */
-  async load<T>(open: (bytes: Uint8Array) => T): Promise<LoadedVault<T> | undefined> {
-    const transaction = this.#db.transaction(STORE, 'readonly');
-    const records = await requestResult(transaction.objectStore(STORE).getAll());
+  async load<T>(
+    open: (bytes: Uint8Array, auditRecords: AuditRecord[]) => T,
+  ): Promise<LoadedVault<T> | undefined> {
+    const transaction = this.#db.transaction([STORE, AUDIT_STORE], 'readonly');
+    const [records, audit] = await Promise.all([
+      requestResult(transaction.objectStore(STORE).getAll()),
+      requestResult(transaction.objectStore(AUDIT_STORE).getAll()),
+    ]);
     const valid = records.filter(isRecord).sort((a, b) => b.generation - a.generation);
+    const auditRecords = audit.filter(isAuditRecord).map(({ seq, bytes }) => ({ seq, bytes }));
     const skipped: number[] = [];
     for (const record of valid) {
       let value: T;
       try {
-        value = open(record.bytes);
+        value = open(record.bytes, auditRecords);
       } catch {
         skipped.push(record.generation);
         continue;
@@ -170,34 +207,55 @@ export class VaultStore {
   }
 
   /**
-   * Stores `vault` durably, then deletes older generations. Resolves once the new record has
-   * committed; rejects with `VaultStoreError` (`StorageConflict` if a same or newer generation
-   * is already stored, `StorageFailed` if IndexedDB fails), in which case nothing was changed.
+   * Stores `vault` and the audit records it commits to durably, in one transaction, then
+   * deletes older generations and the records below `audit.pruneBelow`. Resolves once the new
+   * records have committed; rejects with `VaultStoreError` (`StorageConflict` if a same or
+   * newer generation is already stored, `StorageFailed` if IndexedDB fails), in which case
+   * nothing was changed. `vault` may be `undefined` when only records are to be stored.
    */
-  async save(vault: SealedVault): Promise<void> {
-    const { generation } = vault;
-    if (!isGeneration(generation)) throw new TypeError('vault.generation must be a non-negative safe integer');
-    if (!(vault.bytes instanceof Uint8Array)) throw new TypeError('vault.bytes must be a Uint8Array');
-    // A view into a larger buffer (e.g. WebAssembly memory) would be cloned whole.
-    const record: VaultRecord = { generation, bytes: vault.bytes.slice(), savedAt: Date.now() };
+  async save(
+    vault: SealedVault | undefined,
+    audit: { readonly records?: readonly AuditRecord[]; readonly pruneBelow?: number } = {},
+  ): Promise<void> {
+    const records = (audit.records ?? []).map((r) => {
+      if (!isAuditRecord(r)) throw new TypeError('audit records must be {seq, bytes: Uint8Array}');
+      return { seq: r.seq, bytes: r.bytes.slice() };
+    });
+    const pruneBelow = audit.pruneBelow;
+    if (pruneBelow !== undefined && !isGeneration(pruneBelow)) {
+      throw new TypeError('audit.pruneBelow must be a non-negative safe integer');
+    }
+    let record: VaultRecord | undefined;
+    if (vault !== undefined) {
+      const { generation } = vault;
+      if (!isGeneration(generation)) throw new TypeError('vault.generation must be a non-negative safe integer');
+      if (!(vault.bytes instanceof Uint8Array)) throw new TypeError('vault.bytes must be a Uint8Array');
+      // A view into a larger buffer (e.g. WebAssembly memory) would be cloned whole.
+      record = { generation, bytes: vault.bytes.slice(), savedAt: Date.now() };
+    }
+    if (record === undefined && records.length === 0 && pruneBelow === undefined) return;
+    const generation = record?.generation;
 
     let conflict = false;
     try {
       // `strict`: the commit is reported only once the data is flushed to disk (where the
       // browser supports the option; others ignore it and use their default).
-      const transaction = this.#db.transaction(STORE, 'readwrite', { durability: 'strict' });
+      const transaction = this.#db.transaction([STORE, AUDIT_STORE], 'readwrite', { durability: 'strict' });
       const done = transactionDone(transaction);
       const store = transaction.objectStore(STORE);
+      const auditStore = transaction.objectStore(AUDIT_STORE);
       const cursorRequest = store.openKeyCursor(null, 'prev');
       cursorRequest.onsuccess = () => {
         const cursor = cursorRequest.result;
-        if (cursor !== null && isGeneration(cursor.key) && cursor.key >= generation) {
+        if (generation !== undefined && cursor !== null && isGeneration(cursor.key) && cursor.key >= generation) {
           conflict = true;
           transaction.abort();
           return;
         }
-        // `add`, not `put`: even a racing writer cannot make this overwrite a record.
-        store.add(record);
+        // `put`: a newer record for a seq (after a crash, or a restored backup) replaces the old.
+        for (const r of records) auditStore.put(r);
+        // `add`, not `put`: even a racing writer cannot make this overwrite a vault.
+        if (record !== undefined) store.add(record);
       };
       await done;
     } catch (cause) {
@@ -212,17 +270,30 @@ export class VaultStore {
     }
 
     // The new copy is durable. Dropping old ones is housekeeping: a failure here (or a tab
-    // closed right now) leaves an extra old record that the next save removes.
+    // closed right now) leaves an extra old vault or folded records that a later save removes
+    // (unlock ignores records below the checkpoint).
+    if (generation === undefined && pruneBelow === undefined) return;
     try {
-      const transaction = this.#db.transaction(STORE, 'readwrite');
+      const transaction = this.#db.transaction([STORE, AUDIT_STORE], 'readwrite');
       const done = transactionDone(transaction);
       const store = transaction.objectStore(STORE);
-      const keysRequest = store.getAllKeys();
-      keysRequest.onsuccess = () => {
-        for (const key of keysRequest.result) {
-          if (isGeneration(key) && key < generation) store.delete(key);
-        }
-      };
+      if (generation !== undefined) {
+        const keysRequest = store.getAllKeys();
+        keysRequest.onsuccess = () => {
+          for (const key of keysRequest.result) {
+            if (isGeneration(key) && key < generation) store.delete(key);
+          }
+        };
+      }
+      if (pruneBelow !== undefined && pruneBelow > 0) {
+        const auditStore = transaction.objectStore(AUDIT_STORE);
+        const auditKeys = auditStore.getAllKeys();
+        auditKeys.onsuccess = () => {
+          for (const key of auditKeys.result) {
+            if (isGeneration(key) && key < pruneBelow) auditStore.delete(key);
+          }
+        };
+      }
       await done;
     } catch {
       // Deliberately ignored; see above.
@@ -235,7 +306,9 @@ export class VaultStore {
    * `StorageConflict` when any record exists, so importing never replaces a wallet, and with a
    * `TypeError` for bytes that are not a vault (see `sealedVaultGeneration`). Resolves with
    * the generation once the record has committed. A Worker already serving this database does
-   * not see the record until it restarts.
+   * not see the record until it restarts. A backup file holds the vault only: audit records
+   * left in the store are removed, and the first unlock reports the log as damaged (its
+   * entries are not in the backup; docs/audit-log.md, "Damage").
    */
   async install(bytes: Uint8Array): Promise<number> {
     const generation = sealedVaultGeneration(bytes);
@@ -243,7 +316,7 @@ export class VaultStore {
     const record: VaultRecord = { generation, bytes: bytes.slice(), savedAt: Date.now() };
     let occupied = false;
     try {
-      const transaction = this.#db.transaction(STORE, 'readwrite', { durability: 'strict' });
+      const transaction = this.#db.transaction([STORE, AUDIT_STORE], 'readwrite', { durability: 'strict' });
       const done = transactionDone(transaction);
       const store = transaction.objectStore(STORE);
       const countRequest = store.count();
@@ -253,6 +326,7 @@ export class VaultStore {
           transaction.abort();
           return;
         }
+        transaction.objectStore(AUDIT_STORE).clear();
         store.add(record);
       };
       await done;

@@ -8,7 +8,7 @@
  * success for a change that is not stored (docs/protocol.md, "The host rule").
  */
 
-import { openVaultStore, type SealedVault, type VaultStore } from './store.js';
+import { openVaultStore, type AuditRecord, type SealedVault, type VaultStore } from './store.js';
 import {
   PROTOCOL_VERSION,
   isWalletEventName,
@@ -22,10 +22,28 @@ import {
   type WorkerOutbound,
 } from './protocol.js';
 
+/**
+ * What the core's `takeSave()` returns: the new vault (if it changed) and the audit records it
+ * commits to (docs/protocol.md, "The WASM facade"; docs/web.md, "Storage").
+ */
+export interface CoreSave {
+  readonly bytes?: Uint8Array;
+  readonly generation?: number;
+  readonly auditRecords?: readonly AuditRecord[];
+  readonly auditPruneBelow?: number;
+}
+
+/** What a host persists for one `takeSave()`: records and vault together, pruning after. */
+export interface PersistRequest {
+  readonly vault?: SealedVault;
+  readonly auditRecords: readonly AuditRecord[];
+  readonly auditPruneBelow?: number;
+}
+
 /** The surface of the WASM `Custodian` class the host uses (docs/protocol.md, "The WASM facade"). */
 export interface CustodianCore {
   request(args: { method: string; params?: unknown }, origin?: string): Promise<unknown>;
-  takeSave(): SealedVault | undefined;
+  takeSave(): CoreSave | undefined;
   takeEvents(): Array<{ event: string; data: unknown }>;
   free(): void;
 }
@@ -33,8 +51,11 @@ export interface CustodianCore {
 /** A core with its stored vault loaded, and where to persist it. */
 export interface OpenedWallet {
   readonly core: CustodianCore;
-  /** Persists durably; rejects (with a `VaultStoreError`, ideally) if it could not. */
-  readonly save: (vault: SealedVault) => Promise<void>;
+  /**
+   * Persists durably: the audit records with (or before) the vault, pruning only after the
+   * vault is durable. Rejects (with a `VaultStoreError`, ideally) if it could not.
+   */
+  readonly save: (save: PersistRequest) => Promise<void>;
 }
 
 /** Where `openStoredWallet` finds the vault and how it makes a core. */
@@ -42,8 +63,8 @@ export interface StoredWalletOptions {
   readonly indexedDB: IDBFactory;
   /** IndexedDB database name. */
   readonly name: string;
-  /** `new Custodian(sealed)`; throws for bytes it cannot open. */
-  readonly construct: (sealed: Uint8Array | null) => CustodianCore;
+  /** `new Custodian(sealed, auditRecords)`; throws for bytes it cannot open. */
+  readonly construct: (sealed: Uint8Array | null, auditRecords?: AuditRecord[]) => CustodianCore;
   /** The store `name` already being opened (worker.ts starts it while the module loads). */
   readonly store?: Promise<VaultStore>;
 }
@@ -56,13 +77,17 @@ export interface StoredWalletOptions {
  */
 export async function openStoredWallet(options: StoredWalletOptions): Promise<OpenedWallet> {
   const store = await (options.store ?? openVaultStore({ indexedDB: options.indexedDB, name: options.name }));
-  const loaded = await store.load((bytes) => options.construct(bytes));
+  const loaded = await store.load((bytes, records) => options.construct(bytes, records));
   if (loaded === undefined && (await store.latestGeneration()) !== undefined) {
     store.close();
     throw new Error('a vault is stored but none of its copies can be opened by this version');
   }
   const core = loaded?.value ?? options.construct(null);
-  return { core, save: (vault) => store.save(vault) };
+  return {
+    core,
+    save: ({ vault, auditRecords, auditPruneBelow }) =>
+      store.save(vault, { records: auditRecords, ...(auditPruneBelow === undefined ? {} : { pruneBelow: auditPruneBelow }) }),
+  };
 }
 
 /** How the host obtains its core. */
@@ -101,15 +126,25 @@ function storageError(cause: unknown): RpcErrorData {
 }
 
 /**
- * The generation is a u64 in the vault header; a binding may hand it over as a BigInt. Any
- * value a wallet can reach fits a double exactly; larger ones are left for the store to refuse.
+ * The generation (and an audit seq) is a u64; a binding may hand it over as a BigInt. Any value
+ * a wallet can reach fits a double exactly; larger ones are left for the store to refuse.
  */
-function normaliseGeneration(sealed: SealedVault): SealedVault {
-  const generation: unknown = sealed.generation;
-  if (typeof generation === 'bigint' && generation <= BigInt(Number.MAX_SAFE_INTEGER)) {
-    return { bytes: sealed.bytes, generation: Number(generation) };
-  }
-  return sealed;
+function normaliseNumber<T>(value: T): T | number {
+  if (typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(value);
+  return value;
+}
+
+/** The core's save as the store takes it. */
+function persistRequest(save: CoreSave): PersistRequest {
+  const vault =
+    save.bytes === undefined ? undefined : ({ bytes: save.bytes, generation: normaliseNumber(save.generation) } as SealedVault);
+  const auditRecords = (save.auditRecords ?? []).map((r) => ({ seq: normaliseNumber(r.seq) as number, bytes: r.bytes }));
+  const prune = save.auditPruneBelow === undefined ? undefined : (normaliseNumber(save.auditPruneBelow) as number);
+  return {
+    ...(vault === undefined ? {} : { vault }),
+    auditRecords,
+    ...(prune === undefined ? {} : { auditPruneBelow: prune }),
+  };
 }
 
 /** A WebAssembly trap poisons the instance: nothing more may run on it. */
@@ -158,10 +193,10 @@ export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () 
 
   /** Persists whatever the last call changed; returns an error to report if that failed. */
   const persist = async (wallet: OpenedWallet): Promise<RpcErrorData | undefined> => {
-    const sealed = wallet.core.takeSave();
-    if (sealed === undefined) return undefined;
+    const saved = wallet.core.takeSave();
+    if (saved === undefined) return undefined;
     try {
-      await wallet.save(normaliseGeneration(sealed));
+      await wallet.save(persistRequest(saved));
       return undefined;
     } catch (cause) {
       return storageError(cause);

@@ -12,13 +12,13 @@
 // @ts-ignore
 import initWasm, { Custodian } from '../pkg/custodian_wasm.js';
 import type { InitMessage } from './protocol.js';
-import { openVaultStore } from './store.js';
+import { openVaultStore, type AuditRecord } from './store.js';
 import { versionedWasmUrl } from './wasm-source.js';
 import { openStoredWallet, serveWorker, type CustodianCore, type OpenedWallet } from './worker-host.js';
 
 interface WasmContract {
   readonly init: (input?: { module_or_path: string | Response | WebAssembly.Module }) => Promise<unknown>;
-  readonly Custodian: new (sealed?: Uint8Array | null) => CustodianCore;
+  readonly Custodian: new (sealed?: Uint8Array | null, auditRecords?: AuditRecord[] | null) => CustodianCore;
 }
 
 const contract: WasmContract = { init: initWasm, Custodian };
@@ -50,7 +50,12 @@ async function open(init: InitMessage): Promise<OpenedWallet> {
     store.then((opened) => opened.close(), () => {});
     throw error;
   }
-  return openStoredWallet({ indexedDB, name: init.dbName, construct: (sealed) => new contract.Custodian(sealed), store });
+  return openStoredWallet({
+    indexedDB,
+    name: init.dbName,
+    construct: (sealed, records) => new contract.Custodian(sealed, records ?? null),
+    store,
+  });
 }
 
 serveWorker(self, { open });

@@ -81,7 +81,11 @@ export function fakeWorkers(options = {}) {
       construct: (sealed) => new FakeCustodian(sealed),
     });
     cores.push(wallet.core);
-    return options.save ? { core: wallet.core, save: (vault) => options.save(vault, wallet.save) } : wallet;
+    // options.save(vault, store) sees the vault of each save; `store(vault)` persists it with
+    // the save's audit records, as the real host does.
+    return options.save
+      ? { core: wallet.core, save: (request) => options.save(request.vault, (vault) => wallet.save({ ...request, vault })) }
+      : wallet;
   };
   const spawn = () => {
     const channel = new MessageChannel();

@@ -21,12 +21,15 @@ export async function loadWasm() {
 }
 
 /** A `spawn` for CustodianClient whose Workers run the real core over a fake IndexedDB. */
-export function realWorkers(wasm) {
-  const indexedDB = new IDBFactory();
+export function realWorkers(wasm, indexedDB = new IDBFactory()) {
   return fakeWorkers({
     indexedDB,
     open: (init) =>
-      openStoredWallet({ indexedDB, name: init.dbName, construct: (sealed) => new wasm.Custodian(sealed) }),
+      openStoredWallet({
+        indexedDB,
+        name: init.dbName,
+        construct: (sealed, records) => new wasm.Custodian(sealed, records ?? null),
+      }),
   });
 }
 

@@ -66,15 +66,21 @@ test('bytes that are not a version-1 vault of consistent length have no generati
 test('install stores a backup into an empty store; the core opens it locked and unlocks it', async () => {
   const indexedDB = new IDBFactory();
   const store = await openVaultStore({ indexedDB, name: 'custodian' });
+  // Audit records left in the empty store (a removed wallet's) are not this vault's history.
+  await store.save(undefined, { records: [{ seq: 0, bytes: new Uint8Array(60) }] });
   assert.equal(await store.install(second.bytes), Number(second.generation));
-  const loaded = await store.load((bytes) => bytes);
+  let records;
+  const loaded = await store.load((bytes, r) => ((records = r), bytes));
   assert.equal(loaded.generation, Number(second.generation));
   assert.deepEqual(loaded.value, second.bytes);
+  assert.deepEqual(records, [], 'install cleared the leftover records');
   store.close();
 
-  const core = new wasm.Custodian(loaded.value);
+  const core = new wasm.Custodian(loaded.value, records);
   assert.equal((await core.request({ method: 'wallet_status' })).state, 'locked');
-  const { accounts } = await core.request({ method: 'wallet_unlock', params: { password: PASSWORD } });
+  const { accounts, auditLog } = await core.request({ method: 'wallet_unlock', params: { password: PASSWORD } });
+  // The file holds the vault only: its log's entries are not in it, and the unlock says so.
+  assert.deepEqual([auditLog.status, auditLog.reason, auditLog.firstBadSeq], ['damaged', 'missing', 0]);
   assert.deepEqual(
     accounts.slice(0, 2).map((a) => a.address),
     created.accounts.map((a) => a.address),

@@ -254,3 +254,71 @@ test('input guards name the parameter', async () => {
   await assert.rejects(openVaultStore({ indexedDB: new IDBFactory(), name: '' }), /options.name/);
   store.close();
 });
+
+const record = (seq, fill) => ({ seq, bytes: new Uint8Array(4).fill(fill) });
+
+async function storedAudit(indexedDB, name) {
+  const db = await rawDb(indexedDB, name);
+  const all = await rawRequest(db.transaction('audit').objectStore('audit').getAll());
+  db.close();
+  return all.map((r) => [r.seq, r.bytes[0]]);
+}
+
+test('audit records are stored with their vault, handed to open, and pruned after the vault', async () => {
+  const { indexedDB, store, name } = await freshStore();
+  await store.save({ bytes: bytes('one'), generation: 1 }, { records: [record(0, 1), record(1, 2)] });
+  let seen;
+  const loaded = await store.load((vaultBytes, records) => {
+    seen = records.map((r) => [r.seq, r.bytes[0]]);
+    return text(vaultBytes);
+  });
+  assert.equal(loaded.value, 'one');
+  assert.deepEqual(seen, [[0, 1], [1, 2]]);
+  // A newer record for a seq replaces the older; pruning removes those below the bound.
+  await store.save({ bytes: bytes('two'), generation: 2 }, { records: [record(1, 3), record(2, 4)], pruneBelow: 1 });
+  assert.deepEqual(await storedAudit(indexedDB, name), [[1, 3], [2, 4]]);
+  assert.deepEqual(await storedGenerations(indexedDB, name), [2]);
+  store.close();
+});
+
+test('a conflicting save stores none of its audit records either', async () => {
+  const { indexedDB, store, name } = await freshStore();
+  await store.save({ bytes: bytes('mine'), generation: 2 }, { records: [record(0, 1)] });
+  await assert.rejects(
+    store.save({ bytes: bytes('stale'), generation: 2 }, { records: [record(1, 9)] }),
+    (error) => error instanceof VaultStoreError && error.kind === 'StorageConflict',
+  );
+  assert.deepEqual(await storedAudit(indexedDB, name), [[0, 1]]);
+  store.close();
+});
+
+test('a version-1 database is upgraded with its vaults kept', async () => {
+  const indexedDB = new IDBFactory();
+  const name = 'old';
+  const old = await new Promise((resolve, reject) => {
+    const request = indexedDB.open(name, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('vaults', { keyPath: 'generation' });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const transaction = old.transaction('vaults', 'readwrite');
+  transaction.objectStore('vaults').put({ generation: 5, bytes: bytes('kept'), savedAt: 0 });
+  await new Promise((resolve) => (transaction.oncomplete = resolve));
+  old.close();
+  const store = await openVaultStore({ indexedDB, name });
+  let records;
+  const loaded = await store.load((vaultBytes, r) => ((records = r), text(vaultBytes)));
+  assert.deepEqual(loaded, { value: 'kept', generation: 5, skipped: [] });
+  assert.deepEqual(records, []);
+  await store.save({ bytes: bytes('next'), generation: 6 }, { records: [record(0, 7)] });
+  assert.deepEqual(await storedAudit(indexedDB, name), [[0, 7]]);
+  store.close();
+});
+
+test('records can be stored without a vault (a save that only adds records)', async () => {
+  const { indexedDB, store, name } = await freshStore();
+  await store.save(undefined, { records: [record(3, 1)] });
+  assert.deepEqual(await storedAudit(indexedDB, name), [[3, 1]]);
+  assert.equal(await store.latestGeneration(), undefined);
+  store.close();
+});

@@ -39,7 +39,8 @@ test('the answer is posted only after the save has completed, and events after t
   const core = new FakeCustodian(null);
   const host = bareHost(async () => ({
     core,
-    save: async (vault) => {
+    save: async ({ vault, auditRecords }) => {
+      assert.deepEqual(auditRecords, [], 'the fake core logs nothing');
       timeline.push(`save ${vault.generation} started`);
       await sleep(30);
       timeline.push(`save ${vault.generation} done`);

@@ -1,6 +1,9 @@
 // The encrypted backup file: exactly the sealed vault bytes this browser stores (the same bytes
 // as the IndexedDB record, docs/vault-format.md), so it is as safe as the password that seals
-// it, and it restores everything (accounts, labels, settings, policy, audit log).
+// it, and it restores the keys, accounts, labels, settings, policy and the audit log's keys and
+// head. Not the log's entries: they are separate records (docs/audit-log.md, "Storage"), so the
+// restored wallet's first unlock reports the log as damaged and logs the gap (`audit.damaged`);
+// download the audit log before a move if its entries matter.
 //
 // Import checks the file before it touches the wallet: the bytes go into a separate staging
 // database, a second Worker opens them with the real core and unlocks them with the given

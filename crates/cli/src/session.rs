@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::error::CliError;
 use crate::progress;
-use crate::store::{StoreError, VaultFile};
+use crate::store::{Save, StoreError, VaultFile};
 
 /// A wallet, the file it persists to, and the bytes this process last saw in that file.
 pub struct Session {
@@ -22,6 +22,8 @@ pub struct Session {
     on_disk: Option<Vec<u8>>,
     /// Show a progress line while a request runs Argon2 (human commands on a terminal).
     progress: bool,
+    /// The first save replaces the file's vault: its audit records go with it.
+    replacing: bool,
 }
 
 impl Session {
@@ -32,8 +34,14 @@ impl Session {
     pub fn open(path: &Path, progress: bool) -> Result<Self, CliError> {
         let file = VaultFile::new(path);
         let on_disk = file.read().map_err(CliError::file("read", path))?;
+        let on_disk_is_empty = on_disk.is_none();
         let wallet = match &on_disk {
-            Some(bytes) => Wallet::from_sealed(bytes.clone())?,
+            Some(bytes) => {
+                let records = file
+                    .read_records()
+                    .map_err(CliError::file("read the audit records of", path))?;
+                Wallet::from_sealed_with_audit(bytes.clone(), records)?
+            }
             None => Wallet::new(),
         };
         Ok(Self {
@@ -41,6 +49,8 @@ impl Session {
             file,
             on_disk,
             progress,
+            // No vault in the file: records left from an earlier one are not this one's.
+            replacing: on_disk_is_empty,
         })
     }
 
@@ -54,6 +64,7 @@ impl Session {
             file,
             on_disk,
             progress,
+            replacing: true,
         })
     }
 
@@ -87,9 +98,13 @@ impl Session {
             now_ms: now_ms(),
             origin: None,
         };
+        let is_unlock = req.method == "wallet_unlock";
         let wallet = &mut self.wallet;
         let outcome = progress::run(label, || wallet.handle(req, &mut env));
         self.persist()?;
+        if let (true, true, Ok(result)) = (self.progress, is_unlock, &outcome) {
+            warn_if_log_damaged(result);
+        }
         outcome
     }
 
@@ -110,12 +125,23 @@ impl Session {
     }
 
     fn persist(&mut self) -> Result<(), ApiError> {
-        let Some(sealed) = self.wallet.take_save() else {
+        let Some(save) = self.wallet.take_save() else {
             return Ok(());
         };
-        match self.file.save(&sealed.bytes, self.on_disk.as_deref()) {
+        let vault = save.vault.map(|v| v.bytes);
+        let written = self.file.save_with_audit(&Save {
+            vault: vault.as_deref(),
+            expected: self.on_disk.as_deref(),
+            records: &save.audit_records,
+            prune_below: save.prune_below,
+            replace_records: self.replacing,
+        });
+        match written {
             Ok(()) => {
-                self.on_disk = Some(sealed.bytes);
+                self.replacing = false;
+                if vault.is_some() {
+                    self.on_disk = vault;
+                }
                 Ok(())
             }
             Err(e) => {
@@ -135,9 +161,10 @@ impl Session {
     /// Replaces the in-memory wallet with whatever the file holds now.
     fn reload(&mut self) {
         let on_disk = self.file.read().ok().flatten();
+        let records = self.file.read_records().unwrap_or_default();
         self.wallet = on_disk
             .as_ref()
-            .and_then(|bytes| Wallet::from_sealed(bytes.clone()).ok())
+            .and_then(|bytes| Wallet::from_sealed_with_audit(bytes.clone(), records).ok())
             .unwrap_or_default();
         self.on_disk = on_disk;
     }
@@ -154,6 +181,26 @@ impl Session {
             _ => return None,
         };
         Some(progress::kdf_label(&kdf))
+    }
+}
+
+/// Tells the operator (stderr) when unlock found the audit log's records damaged: the vault
+/// opened, the damage is now in the log itself, and exports will fail at the gap.
+fn warn_if_log_damaged(unlock_result: &Value) {
+    let Some(log) = unlock_result.get("auditLog") else {
+        return;
+    };
+    if log.get("status").and_then(Value::as_str) == Some("damaged") {
+        let message = log
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("damaged");
+        let seq = log.get("firstBadSeq").and_then(Value::as_u64).unwrap_or(0);
+        eprintln!(
+            "warning: the audit log's stored records are damaged ({message}, from entry {seq}); \
+             this was logged as audit.damaged, and exports will not verify past the gap \
+             (docs/audit-log.md §Damage)"
+        );
     }
 }
 

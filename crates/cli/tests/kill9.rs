@@ -4,6 +4,9 @@
 //! `custodian rpc` stores a change (temp file, fsync, rename, fsync dir) before it writes the
 //! response. So if the test received k responses, the file holds the state after request k or
 //! after request k + 1 (stored, response not yet written) and nothing else.
+//!
+//! Every added account is an audit entry, whose record is written (in `v.vault.audit/`) before
+//! the vault that commits to it: after every kill the audit log unlocks intact.
 
 #![allow(
     clippy::unwrap_used,
@@ -22,6 +25,7 @@ use std::time::Duration;
 
 use common::{addresses, bin, floor_kdf, path_str, Rpc, Scratch};
 use custodian_core::api::{Env, Wallet};
+use custodian_core::audit::AuditRecord;
 use rand_core::{OsRng, RngCore};
 use serde_json::{json, Value};
 
@@ -55,10 +59,32 @@ fn state_after(n: usize, accounts_before: usize, label_before: &str) -> (usize, 
     (accounts_before + adds, label)
 }
 
-/// Opens the file with the core directly: the account views in it.
+/// The audit records stored next to the vault.
+fn records_of(vault: &std::path::Path) -> Vec<AuditRecord> {
+    let dir = vault.with_file_name(format!(
+        "{}.audit",
+        vault.file_name().unwrap().to_string_lossy()
+    ));
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(seq) = name.strip_suffix(".rec").and_then(|d| d.parse().ok()) {
+            out.push(AuditRecord {
+                seq,
+                bytes: std::fs::read(entry.path()).unwrap(),
+            });
+        }
+    }
+    out
+}
+
+/// Opens the file (and its audit records) with the core directly: the account views in it,
+/// after checking that the audit log is intact.
 fn open_directly(vault: &std::path::Path) -> Value {
     let bytes = std::fs::read(vault).unwrap();
-    let mut wallet = Wallet::from_sealed(bytes).expect("the vault file opens");
+    let mut wallet =
+        Wallet::from_sealed_with_audit(bytes, records_of(vault)).expect("the vault file opens");
     let mut rng = OsRng;
     let mut env = Env {
         rng: &mut rng,
@@ -67,6 +93,11 @@ fn open_directly(vault: &std::path::Path) -> Value {
     };
     let req = json!({"method": "wallet_unlock", "params": {"password": PASSWORD}}).to_string();
     let resp: Value = serde_json::from_str(&wallet.handle_json(&req, &mut env)).unwrap();
+    assert_eq!(
+        resp["result"]["auditLog"],
+        json!({"status": "intact"}),
+        "the audit records survive the kill"
+    );
     resp["result"]["accounts"].clone()
 }
 

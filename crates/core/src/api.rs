@@ -4,6 +4,7 @@
 //! an [`ApiError`] whose code follows EIP-1193/EIP-1474. See `docs/protocol.md`.
 
 mod accounts;
+mod audit_trail;
 mod backup;
 mod custody;
 pub mod envelope;
@@ -23,4 +24,4 @@ pub use error::ApiError;
 #[doc(hidden)]
 pub use preview_solana::preview_solana;
 pub use request::Request;
-pub use wallet::{Env, ProviderEvent, Wallet};
+pub use wallet::{Env, ProviderEvent, Wallet, WalletSave};

@@ -1,5 +1,8 @@
-//! The audit log: hash-chained entries signed by the vault's audit key, kept in the vault's
-//! `audit` slot and exported as JSON Lines (`docs/audit-log.md` is the specification).
+//! The audit log: hash-chained entries signed by the vault's audit key, each stored as its own
+//! sealed record outside the keyring, with the keyring's `audit` slot committing to the head
+//! (`docs/audit-log.md` is the specification). Exported as JSON Lines.
+
+use std::collections::VecDeque;
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -8,16 +11,26 @@ use crate::keys::ed25519::{Ed25519PrivateKey, Ed25519PublicKey};
 use crate::policy::canonical::{domain_hash, to_canonical_json};
 use crate::secret::{SecretBytes, SecretVec};
 
-/// Most entries kept; beyond it the oldest [`FOLD`] are folded into the checkpoint. The whole
-/// vault is sealed again on every event, so the bound is what keeps that cheap: at 10,000
-/// entries (about 620 bytes each) a signature cost 90-180 ms of sealing natively and a 7.4 MB
-/// write; at 2,000 the vault stays under about 1.6 MB.
+mod record;
+mod store;
+
+pub use record::{AuditRecord, RECORD_MAGIC, RECORD_VERSION};
+pub use store::{Damage, LogStatus, Opened};
+
+/// Most entries kept; beyond it the oldest [`FOLD`] are folded into the checkpoint and their
+/// records may be deleted. Appending costs the same at any length (one record, a small slot):
+/// the bound only limits what unlock reads and what an export holds.
 pub const MAX_ENTRIES: usize = 2_000;
 /// How many entries one compaction folds.
 pub const FOLD: usize = 500;
 /// The export format named in the header line.
 pub const FORMAT: &str = "custodian-audit-log/1";
-const MAGIC: &[u8; 4] = b"CAL1";
+/// The slot of the first format, which kept every line inline; read only to migrate.
+const LEGACY_MAGIC: &[u8; 4] = b"CAL1";
+/// The slot now: keys and the committed head (`docs/audit-log.md` §"The audit slot").
+const SLOT_MAGIC: &[u8; 4] = b"CAL2";
+/// `magic || audit key || record key || next seq || head hash`, then the checkpoint line.
+const SLOT_FIXED: usize = 4 + 32 + 32 + 8 + 32;
 const ENTRY_LABEL: &str = "custodian/v1/audit-entry";
 const CHECKPOINT_LABEL: &str = "custodian/v1/audit-checkpoint";
 const HEAD_LABEL: &str = "custodian/v1/audit-head";
@@ -100,19 +113,36 @@ pub enum AuditFailure {
     /// The stored slot does not parse.
     #[error("the stored audit log is damaged")]
     CorruptSlot,
+    /// The sequence number ran out (2^64 entries).
+    #[error("the audit log cannot grow any further")]
+    Exhausted,
+    /// A record could not be sealed (an entry too large for the cipher).
+    #[error("an audit entry could not be sealed")]
+    SealFailed,
 }
 
 fn at(line: usize, reason: AuditFailure) -> AuditError {
     AuditError { line, reason }
 }
 
-/// The log of one vault, with its signing key.
+fn corrupt() -> AuditError {
+    at(0, AuditFailure::CorruptSlot)
+}
+
+/// The log of one vault while it is unlocked: its keys, the committed head, and the lines it
+/// holds (for export and folding).
 pub struct AuditLog {
     key: Ed25519PrivateKey,
-    /// Canonical JSON lines, each ending in `\n`: an optional checkpoint, then entries.
-    lines: String,
-    /// Entries in `lines` (the checkpoint not counted).
-    count: usize,
+    /// Seals the records; random, so a password change (a new vault key) keeps them readable.
+    record_key: SecretBytes<32>,
+    /// The checkpoint line, if older entries were folded.
+    checkpoint: Option<String>,
+    /// Canonical JSON entry lines (no newline) in seq order. After damage there can be gaps.
+    entries: VecDeque<String>,
+    /// The seq of the next entry.
+    next_seq: u64,
+    /// The `hash` of the last entry (or the checkpoint's, or zeros): the next `prevHash`.
+    head_hash: String,
 }
 
 /// An exported log.
@@ -126,61 +156,117 @@ pub struct AuditExport {
     pub entries: usize,
 }
 
-/// The tail of the chain: what the next entry links to.
-struct Tail {
-    next_seq: u64,
-    hash: String,
+/// What one append produced for the host to store.
+#[derive(Debug)]
+pub struct Appended {
+    /// The new entry, sealed; written before the vault that commits to it.
+    pub record: AuditRecord,
+    /// After a fold: records below this seq are covered by the checkpoint and may be deleted
+    /// once the vault holding that checkpoint is durable.
+    pub prune_below: Option<u64>,
 }
 
 impl AuditLog {
-    /// A new, empty log with a key made from `seed` (32 random bytes).
-    pub fn new(seed: &SecretBytes<32>) -> Self {
+    /// A new, empty log: the audit key made from `key_seed`, records sealed with
+    /// `record_key` (both 32 random bytes).
+    pub fn new(key_seed: &SecretBytes<32>, record_key: SecretBytes<32>) -> Self {
         Self {
-            key: Ed25519PrivateKey::from_bytes(seed.expose_secret())
+            key: Ed25519PrivateKey::from_bytes(key_seed.expose_secret())
                 .unwrap_or_else(|_| Ed25519PrivateKey::from_array(&[0u8; 32])),
-            lines: String::new(),
-            count: 0,
+            record_key,
+            checkpoint: None,
+            entries: VecDeque::new(),
+            next_seq: 0,
+            head_hash: ZERO_HASH.to_owned(),
         }
     }
 
-    /// Reads the slot (`"CAL1" || key || lines`); `None` for an empty slot.
+    /// Reads a slot of the first format (`"CAL1" || key || lines`, every line inline), giving
+    /// it `record_key` for the records it will be stored as; `None` for an empty slot.
     ///
     /// # Errors
     /// [`AuditFailure::CorruptSlot`] (line 0).
-    pub fn from_slot(slot: &[u8]) -> Result<Option<Self>, AuditError> {
+    pub fn from_legacy_slot(
+        slot: &[u8],
+        record_key: SecretBytes<32>,
+    ) -> Result<Option<Self>, AuditError> {
         if slot.is_empty() {
             return Ok(None);
         }
-        let corrupt = || at(0, AuditFailure::CorruptSlot);
-        if slot.get(..4) != Some(MAGIC.as_slice()) {
+        if slot.get(..4) != Some(LEGACY_MAGIC.as_slice()) {
             return Err(corrupt());
         }
         let key = slot
             .get(4..36)
             .and_then(|k| Ed25519PrivateKey::from_bytes(k).ok())
             .ok_or_else(corrupt)?;
-        let text = slot.get(36..).ok_or_else(corrupt)?;
-        let lines = String::from_utf8(text.to_vec()).map_err(|_| corrupt())?;
-        if !(lines.is_empty() || lines.ends_with('\n')) {
+        let text =
+            std::str::from_utf8(slot.get(36..).ok_or_else(corrupt)?).map_err(|_| corrupt())?;
+        if !(text.is_empty() || text.ends_with('\n')) {
             return Err(corrupt());
         }
-        let count = lines.lines().filter(|l| !is_checkpoint(l)).count();
-        Ok(Some(Self { key, lines, count }))
+        let mut log = Self {
+            key,
+            record_key,
+            checkpoint: None,
+            entries: VecDeque::new(),
+            next_seq: 0,
+            head_hash: ZERO_HASH.to_owned(),
+        };
+        for (i, line) in text.lines().enumerate() {
+            let (seq, hash) = seq_and_hash(line)?;
+            if i == 0 && is_checkpoint(line) {
+                log.checkpoint = Some(line.to_owned());
+            } else {
+                log.entries.push_back(line.to_owned());
+            }
+            log.next_seq = seq.checked_add(1).ok_or_else(corrupt)?;
+            log.head_hash = hash;
+        }
+        Ok(Some(log))
     }
 
-    /// The slot bytes, in zeroizing memory (they hold the key).
+    /// Whether `slot` is of the first format (lines inline), which [`Self::from_legacy_slot`]
+    /// reads and the next save replaces.
+    pub fn is_legacy_slot(slot: &[u8]) -> bool {
+        slot.get(..4) == Some(LEGACY_MAGIC.as_slice())
+    }
+
+    /// The slot bytes (`docs/audit-log.md` §"The audit slot"), in zeroizing memory (they hold
+    /// both keys). A few hundred bytes, whatever the length of the log.
     pub fn to_slot(&self) -> SecretVec {
         let key = self.key.to_bytes();
-        let mut out = Vec::with_capacity(
-            MAGIC
-                .len()
-                .saturating_add(32)
-                .saturating_add(self.lines.len()),
-        );
-        out.extend_from_slice(MAGIC);
+        let checkpoint = self.checkpoint.as_deref().unwrap_or("");
+        let mut out = Vec::with_capacity(SLOT_FIXED.saturating_add(checkpoint.len()));
+        out.extend_from_slice(SLOT_MAGIC);
         out.extend_from_slice(key.expose_secret());
-        out.extend_from_slice(self.lines.as_bytes());
+        out.extend_from_slice(self.record_key.expose_secret());
+        out.extend_from_slice(&self.next_seq.to_be_bytes());
+        let mut head = [0u8; 32];
+        // The head is always 64 hex digits (it is checked when read); zeros otherwise.
+        let _ = hex::decode_to_slice(&self.head_hash, &mut head);
+        out.extend_from_slice(&head);
+        out.extend_from_slice(checkpoint.as_bytes());
         SecretVec::new(out)
+    }
+
+    /// Every entry held, sealed as records (migrating a [`Self::from_legacy_slot`] log).
+    ///
+    /// # Errors
+    /// [`AuditFailure::CorruptSlot`] if a line has no `seq`.
+    pub fn all_records(
+        &self,
+        rng: &mut impl rand_core::CryptoRngCore,
+    ) -> Result<Vec<AuditRecord>, AuditError> {
+        self.entries
+            .iter()
+            .map(|line| {
+                let (seq, _) = seq_and_hash(line)?;
+                let mut nonce = [0u8; record::NONCE_LEN];
+                rng.fill_bytes(&mut nonce);
+                record::seal(&self.record_key, seq, line.as_bytes(), &nonce)
+            })
+            .collect()
     }
 
     /// The audit public key.
@@ -188,22 +274,40 @@ impl AuditLog {
         self.key.public_key().to_bytes()
     }
 
-    /// The stored lines (checkpoint and entries).
-    pub fn lines(&self) -> &str {
-        &self.lines
+    /// The held lines (checkpoint and entries), each ending in `\n`.
+    pub fn lines(&self) -> String {
+        let mut out = String::new();
+        for line in self.checkpoint.iter().chain(self.entries.iter()) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
     }
 
-    /// Number of stored entries (the checkpoint not counted).
+    /// Number of held entries (the checkpoint not counted).
     pub fn entry_count(&self) -> usize {
-        self.count
+        self.entries.len()
     }
 
-    /// Appends an event; folds the oldest entries into the checkpoint beyond [`MAX_ENTRIES`].
+    /// The seq the next entry gets.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Appends an event and seals it as a record with `nonce` (24 random bytes, never
+    /// reused); folds the oldest entries into the checkpoint beyond [`MAX_ENTRIES`].
     ///
     /// # Errors
-    /// [`AuditFailure::CorruptSlot`] if the stored tail does not parse.
-    pub fn append(&mut self, time_ms: u64, event: &str, details: Value) -> Result<(), AuditError> {
-        self.append_bounded(time_ms, event, details, MAX_ENTRIES, FOLD)
+    /// [`AuditFailure::CorruptSlot`] if a held line does not parse while folding,
+    /// [`AuditFailure::Exhausted`] at the end of the seq space.
+    pub fn append(
+        &mut self,
+        time_ms: u64,
+        event: &str,
+        details: Value,
+        nonce: &[u8; 24],
+    ) -> Result<Appended, AuditError> {
+        self.append_bounded(time_ms, event, details, nonce, MAX_ENTRIES, FOLD)
     }
 
     fn append_bounded(
@@ -211,93 +315,81 @@ impl AuditLog {
         time_ms: u64,
         event: &str,
         details: Value,
+        nonce: &[u8; 24],
         max_entries: usize,
         fold: usize,
-    ) -> Result<(), AuditError> {
-        let tail = self.tail()?;
+    ) -> Result<Appended, AuditError> {
+        let seq = self.next_seq;
+        let next = seq.checked_add(1).ok_or(at(0, AuditFailure::Exhausted))?;
         let body = json!({
             "details": details,
             "event": event,
-            "prevHash": tail.hash,
-            "seq": tail.next_seq,
+            "prevHash": self.head_hash,
+            "seq": seq,
             "time": time_ms,
         });
-        let line = self.sign_entry(body);
-        self.lines.push_str(&line);
-        self.lines.push('\n');
-        self.count = self.count.saturating_add(1);
-        if self.count > max_entries {
-            self.compact(time_ms, fold)?;
-        }
-        Ok(())
+        let (line, hash) = self.sign_entry(body);
+        let record = record::seal(&self.record_key, seq, line.as_bytes(), nonce)?;
+        self.entries.push_back(line);
+        self.next_seq = next;
+        self.head_hash = hash;
+        let prune_below = if self.entries.len() > max_entries {
+            self.compact(time_ms, fold)?
+        } else {
+            None
+        };
+        Ok(Appended {
+            record,
+            prune_below,
+        })
     }
 
-    fn sign_entry(&self, body: Value) -> String {
+    /// Signs an entry body; the line and its hash (hex).
+    fn sign_entry(&self, body: Value) -> (String, String) {
         let hash = domain_hash(ENTRY_LABEL, &body);
         let sig = self.key.sign(&hash);
         let mut obj = match body {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-        obj.insert("hash".into(), Value::String(hex::encode(hash)));
+        let hash_hex = hex::encode(hash);
+        obj.insert("hash".into(), Value::String(hash_hex.clone()));
         obj.insert("sig".into(), Value::String(hex::encode(sig)));
-        to_canonical_json(&Value::Object(obj))
+        (to_canonical_json(&Value::Object(obj)), hash_hex)
     }
 
-    fn tail(&self) -> Result<Tail, AuditError> {
-        let corrupt = || at(0, AuditFailure::CorruptSlot);
-        let Some(last) = self.lines.lines().last() else {
-            return Ok(Tail {
-                next_seq: 0,
-                hash: ZERO_HASH.to_owned(),
-            });
-        };
-        let v: Value = serde_json::from_str(last).map_err(|_| corrupt())?;
-        let seq = v.get("seq").and_then(Value::as_u64).ok_or_else(corrupt)?;
-        let hash = v.get("hash").and_then(Value::as_str).ok_or_else(corrupt)?;
-        Ok(Tail {
-            next_seq: seq.checked_add(1).ok_or_else(corrupt)?,
-            hash: hash.to_owned(),
-        })
-    }
-
-    /// Folds the oldest [`FOLD`] entries (and any older checkpoint) into one checkpoint.
-    fn compact(&mut self, now_ms: u64, fold: usize) -> Result<(), AuditError> {
-        let corrupt = || at(0, AuditFailure::CorruptSlot);
-        let mut lines = self.lines.lines().peekable();
+    /// Folds the oldest `fold` entries (and any older checkpoint) into one checkpoint; the
+    /// seq below which records are no longer needed.
+    fn compact(&mut self, now_ms: u64, fold: usize) -> Result<Option<u64>, AuditError> {
         let mut summary = Map::new();
         let mut events = Map::new();
         let mut total: u64 = 0;
         let mut from: Option<(u64, u64)> = None; // (fromSeq, fromTime)
-        if let Some(first) = lines.peek() {
-            if is_checkpoint(first) {
-                let v: Value = serde_json::from_str(first).map_err(|_| corrupt())?;
-                let c = v
-                    .get("checkpoint")
-                    .and_then(Value::as_object)
-                    .ok_or_else(corrupt)?;
-                total = c
-                    .get("entries")
-                    .and_then(Value::as_u64)
-                    .ok_or_else(corrupt)?;
-                if let Some(e) = c.get("events").and_then(Value::as_object) {
-                    events.clone_from(e);
-                }
-                from = Some((
-                    c.get("fromSeq")
-                        .and_then(Value::as_u64)
-                        .ok_or_else(corrupt)?,
-                    c.get("fromTime")
-                        .and_then(Value::as_u64)
-                        .ok_or_else(corrupt)?,
-                ));
-                lines.next();
+        if let Some(first) = &self.checkpoint {
+            let v: Value = serde_json::from_str(first).map_err(|_| corrupt())?;
+            let c = v
+                .get("checkpoint")
+                .and_then(Value::as_object)
+                .ok_or_else(corrupt)?;
+            total = c
+                .get("entries")
+                .and_then(Value::as_u64)
+                .ok_or_else(corrupt)?;
+            if let Some(e) = c.get("events").and_then(Value::as_object) {
+                events.clone_from(e);
             }
+            from = Some((
+                c.get("fromSeq")
+                    .and_then(Value::as_u64)
+                    .ok_or_else(corrupt)?,
+                c.get("fromTime")
+                    .and_then(Value::as_u64)
+                    .ok_or_else(corrupt)?,
+            ));
         }
         let mut last: Option<(u64, u64, String)> = None; // (seq, time, hash)
-        let mut folded = 0usize;
-        for line in lines.by_ref().take(fold) {
-            folded = folded.saturating_add(1);
+        let take = fold.min(self.entries.len());
+        for line in self.entries.iter().take(take) {
             let v: Value = serde_json::from_str(line).map_err(|_| corrupt())?;
             let seq = v.get("seq").and_then(Value::as_u64).ok_or_else(corrupt)?;
             let time = v.get("time").and_then(Value::as_u64).ok_or_else(corrupt)?;
@@ -311,9 +403,8 @@ impl AuditLog {
             total = total.saturating_add(1);
             last = Some((seq, time, hash.to_owned()));
         }
-        let rest: Vec<&str> = lines.collect();
         let (Some((from_seq, from_time)), Some((seq, to_time, hash))) = (from, last) else {
-            return Ok(());
+            return Ok(None);
         };
         summary.insert("at".into(), Value::from(now_ms));
         summary.insert("entries".into(), Value::from(total));
@@ -328,28 +419,25 @@ impl AuditLog {
             _ => Map::new(),
         };
         obj.insert("sig".into(), Value::String(hex::encode(sig)));
-        let mut out = to_canonical_json(&Value::Object(obj));
-        out.push('\n');
-        for line in rest {
-            out.push_str(line);
-            out.push('\n');
-        }
-        self.lines = out;
-        self.count = self.count.saturating_sub(folded);
-        Ok(())
+        self.checkpoint = Some(to_canonical_json(&Value::Object(obj)));
+        self.entries.drain(..take);
+        Ok(seq.checked_add(1))
     }
 
     /// The log as JSON Lines with a signed header (`docs/audit-log.md` §Export).
     ///
     /// # Errors
-    /// [`AuditFailure::CorruptSlot`] if the stored tail does not parse.
+    /// [`AuditFailure::CorruptSlot`] if the last held line does not parse.
     pub fn export(&self, now_ms: u64) -> Result<AuditExport, AuditError> {
-        let count = self.lines.lines().count();
-        let (last_seq, head) = match self.lines.lines().last() {
+        let lines = self.lines();
+        let count = self
+            .entries
+            .len()
+            .saturating_add(usize::from(self.checkpoint.is_some()));
+        let (last_seq, head) = match self.entries.back().or(self.checkpoint.as_ref()) {
             None => (Value::Null, Value::Null),
             Some(last) => {
-                let v: Value =
-                    serde_json::from_str(last).map_err(|_| at(0, AuditFailure::CorruptSlot))?;
+                let v: Value = serde_json::from_str(last).map_err(|_| corrupt())?;
                 (
                     v.get("seq").cloned().unwrap_or(Value::Null),
                     v.get("hash").cloned().unwrap_or(Value::Null),
@@ -373,13 +461,27 @@ impl AuditLog {
         obj.insert("sig".into(), Value::String(hex::encode(sig)));
         let mut jsonl = to_canonical_json(&Value::Object(obj));
         jsonl.push('\n');
-        jsonl.push_str(&self.lines);
+        jsonl.push_str(&lines);
         Ok(AuditExport {
             jsonl,
             public_key,
             entries: count,
         })
     }
+}
+
+/// `seq` and `hash` of a stored line (entry or checkpoint).
+fn seq_and_hash(line: &str) -> Result<(u64, String), AuditError> {
+    #[derive(serde::Deserialize)]
+    struct Link {
+        seq: u64,
+        hash: String,
+    }
+    let link: Link = serde_json::from_str(line).map_err(|_| corrupt())?;
+    if !is_hex(&link.hash, 64) {
+        return Err(corrupt());
+    }
+    Ok((link.seq, link.hash))
 }
 
 /// Checks an exported log against the expected audit public key: the signed header, the
@@ -626,29 +728,46 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     fn log() -> AuditLog {
-        AuditLog::new(&SecretBytes::from_array(&mut [7u8; 32]))
+        AuditLog::new(
+            &SecretBytes::from_array(&mut [7u8; 32]),
+            SecretBytes::from_array(&mut [8u8; 32]),
+        )
+    }
+
+    fn nonce(i: u64) -> [u8; 24] {
+        let mut n = [0u8; 24];
+        n[..8].copy_from_slice(&i.to_be_bytes());
+        n
     }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn compaction_folds_the_oldest_and_keeps_the_chain_verifiable() {
         let mut log = log();
         let key = log.public_key();
+        let mut records = Vec::new();
+        let mut pruned = Vec::new();
         for i in 0..25u64 {
             let event = if i % 5 == 0 {
                 "vault.unlocked"
             } else {
                 "sign.allowed"
             };
-            log.append_bounded(1000 + i, event, json!({ "i": i }), 10, 4)
+            let a = log
+                .append_bounded(1000 + i, event, json!({ "i": i }), &nonce(i), 10, 4)
                 .unwrap();
-            // After every append the stored log verifies and stays within the bound.
+            assert_eq!(a.record.seq, i);
+            records.push(a.record);
+            pruned.extend(a.prune_below);
+            // After every append the held log verifies and stays within the bound.
             assert!(log.entry_count() <= 10);
             let export = log.export(5000).unwrap();
             assert_eq!(verify(&export.jsonl, &key), Ok(export.entries));
         }
         // 25 entries: compactions at the 11th, 15th, 19th and 23rd fold 4 each, 9 are kept.
         assert_eq!(log.entry_count(), 9);
-        let first = log.lines().lines().next().unwrap();
+        assert_eq!(pruned, vec![4, 8, 12, 16]);
+        let lines = log.lines();
+        let first = lines.lines().next().unwrap();
         let v: Value = serde_json::from_str(first).unwrap();
         let c = &v["checkpoint"];
         assert_eq!(c["entries"], 16);
@@ -658,24 +777,43 @@ mod tests {
         assert_eq!(c["events"]["vault.unlocked"], 4);
         assert_eq!(c["events"]["sign.allowed"], 12);
         assert_eq!(v["seq"], 15);
-        // The slot round-trips with its count.
-        let again = AuditLog::from_slot(log.to_slot().expose_secret())
-            .unwrap()
-            .unwrap();
-        assert_eq!(again.entry_count(), log.entry_count());
-        assert_eq!(again.lines(), log.lines());
+        // The slot and the records not pruned read back as the same log.
+        let kept: Vec<AuditRecord> = records.into_iter().filter(|r| r.seq >= 16).collect();
+        let again = AuditLog::open(log.to_slot().expose_secret(), &kept).unwrap();
+        assert_eq!(again.status, LogStatus::Intact);
+        assert_eq!(again.log.entry_count(), log.entry_count());
+        assert_eq!(again.log.lines(), log.lines());
+        assert_eq!(again.log.next_seq(), 25);
     }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn slot_corruption_is_reported() {
-        assert!(AuditLog::from_slot(&[]).unwrap().is_none());
+        assert!(AuditLog::from_legacy_slot(&[], SecretBytes::zeroed())
+            .unwrap()
+            .is_none());
         for bad in [
             &b"XXXX"[..],
             b"CAL1short",
             &[b"CAL1".as_slice(), &[1u8; 32], b"no newline"].concat(),
         ] {
             assert_eq!(
-                AuditLog::from_slot(bad).err().map(|e| e.reason),
+                AuditLog::from_legacy_slot(bad, SecretBytes::zeroed())
+                    .err()
+                    .map(|e| e.reason),
+                Some(AuditFailure::CorruptSlot)
+            );
+        }
+        let good = log().to_slot();
+        let good = good.expose_secret();
+        assert_eq!(good.len(), SLOT_FIXED);
+        for bad in [
+            &b""[..],
+            &good[..SLOT_FIXED - 1],
+            &[b"CAL1", &good[4..]].concat(),
+            &[good, b"not a checkpoint"].concat(),
+        ] {
+            assert_eq!(
+                AuditLog::open(bad, &[]).err().map(|e| e.reason),
                 Some(AuditFailure::CorruptSlot)
             );
         }

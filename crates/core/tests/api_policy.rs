@@ -28,6 +28,7 @@ struct Host {
     now: u64,
     origin: Option<&'static str>,
     saved: Option<Vec<u8>>,
+    stored: common::Stored,
 }
 
 impl Host {
@@ -37,22 +38,27 @@ impl Host {
             now: 1_700_000_000_000,
             origin: None,
             saved: None,
+            stored: common::Stored::default(),
         }
     }
 
     fn reload(&self) -> Self {
         Self {
-            wallet: Wallet::from_sealed(self.saved.clone().unwrap()).unwrap(),
+            wallet: self.stored.open(),
             now: self.now,
             origin: None,
             saved: self.saved.clone(),
+            stored: self.stored.clone(),
         }
     }
 
     fn call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         let result = common::call(&mut self.wallet, self.now, self.origin, method, params);
         if let Some(s) = self.wallet.take_save() {
-            self.saved = Some(s.bytes);
+            if let Some(v) = &s.vault {
+                self.saved = Some(v.bytes.clone());
+            }
+            self.stored.persist(s);
         }
         result
     }

@@ -26,6 +26,7 @@ struct Host {
     wallet: Wallet,
     now: u64,
     saved: Option<(Vec<u8>, u64)>,
+    stored: common::Stored,
 }
 
 impl Host {
@@ -34,6 +35,7 @@ impl Host {
             wallet: Wallet::new(),
             now: 1_700_000_000_000,
             saved: None,
+            stored: common::Stored::default(),
         }
     }
 
@@ -46,11 +48,14 @@ impl Host {
             origin: None,
         };
         let text = self.wallet.handle_json(&req, &mut env);
-        if let Some(s) = self.wallet.take_save() {
-            if let Some((_, g)) = &self.saved {
-                assert!(s.generation > *g, "generation must increase");
+        if let Some(save) = self.wallet.take_save() {
+            if let Some(s) = &save.vault {
+                if let Some((_, g)) = &self.saved {
+                    assert!(s.generation > *g, "generation must increase");
+                }
+                self.saved = Some((s.bytes.clone(), s.generation));
             }
-            self.saved = Some((s.bytes, s.generation));
+            self.stored.persist(save);
         }
         let resp: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(resp["jsonrpc"], "2.0");
@@ -158,11 +163,12 @@ fn full_session_create_lock_unlock_reload_change_password_export() {
     );
 
     // Reload from the persisted bytes, as a browser tab or the CLI would.
-    let (bytes, generation) = h.saved.clone().unwrap();
+    let (_, generation) = h.saved.clone().unwrap();
     let mut h2 = Host {
-        wallet: Wallet::from_sealed(bytes).unwrap(),
+        wallet: h.stored.open(),
         now: h.now,
         saved: Some((Vec::new(), generation)),
+        stored: h.stored.clone(),
     };
     assert_eq!(h2.ok("wallet_status", json!({}))["state"], "locked");
     let unlocked = h2.ok("wallet_unlock", json!({"password": "pw-1"}));
@@ -188,11 +194,11 @@ fn full_session_create_lock_unlock_reload_change_password_export() {
         "wallet_changePassword",
         json!({"oldPassword": "pw-1", "newPassword": "pw-new"}),
     );
-    let (bytes, _) = h2.saved.clone().unwrap();
     let mut h3 = Host {
-        wallet: Wallet::from_sealed(bytes).unwrap(),
+        wallet: h2.stored.open(),
         now: h.now,
         saved: None,
+        stored: h2.stored.clone(),
     };
     assert_eq!(
         h3.err("wallet_unlock", json!({"password": "pw-1"})),
@@ -200,6 +206,8 @@ fn full_session_create_lock_unlock_reload_change_password_export() {
     );
     let r = h3.ok("wallet_unlock", json!({"password": "pw-new"}));
     assert_eq!(addresses(&r["accounts"], "ethereum"), eth);
+    // The audit records are sealed with the log's own key, not the password's.
+    assert_eq!(r["auditLog"], json!({"status": "intact"}));
 
     // The exported phrase re-imports to the same accounts.
     let mut h4 = Host::new();
@@ -278,11 +286,11 @@ fn chain_switching_persists_and_emits_chain_changed() {
             "{bad}"
         );
     }
-    let (bytes, _) = h.saved.clone().unwrap();
     let mut h2 = Host {
-        wallet: Wallet::from_sealed(bytes).unwrap(),
+        wallet: h.stored.open(),
         now: h.now,
         saved: None,
+        stored: h.stored.clone(),
     };
     h2.ok("wallet_unlock", json!({"password": "pw"}));
     assert_eq!(h2.ok("eth_chainId", json!([])), "0x2105");

@@ -37,6 +37,7 @@ struct Host {
     wallet: Wallet,
     now: u64,
     saved: Option<Vec<u8>>,
+    stored: common::Stored,
     events: Vec<(String, Value)>,
 }
 
@@ -46,6 +47,7 @@ impl Host {
             wallet: Wallet::new(),
             now: START,
             saved: None,
+            stored: common::Stored::default(),
             events: Vec::new(),
         }
     }
@@ -64,7 +66,10 @@ impl Host {
     fn call(&mut self, origin: Option<&str>, method: &str, params: Value) -> Result<Value, Value> {
         let result = common::call(&mut self.wallet, self.now, origin, method, params);
         if let Some(s) = self.wallet.take_save() {
-            self.saved = Some(s.bytes);
+            if let Some(v) = &s.vault {
+                self.saved = Some(v.bytes.clone());
+            }
+            self.stored.persist(s);
         }
         for e in self.wallet.take_events() {
             self.events.push((e.event.to_owned(), e.data));
@@ -680,7 +685,7 @@ fn a_grant_survives_seal_and_open() {
     let mut h = Host::new();
     h.connect(SITE, Some(json!([HARDHAT_0])));
     let mut reopened = Host {
-        wallet: Wallet::from_sealed(h.saved.clone().unwrap()).unwrap(),
+        wallet: h.stored.open(),
         ..Host::empty()
     };
     // Locked: a site sees nothing, but is not told it is unknown either.

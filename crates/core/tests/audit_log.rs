@@ -19,14 +19,23 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const EVENTS: usize = 8;
 
 fn sample(seed: u8) -> (AuditLog, AuditExport) {
-    let mut log = AuditLog::new(&SecretBytes::from_array(&mut [seed; 32]));
-    log.append(1_000, "vault.created", json!({"source": "generated"}))
-        .unwrap();
+    let mut log = AuditLog::new(
+        &SecretBytes::from_array(&mut [seed; 32]),
+        SecretBytes::from_array(&mut [seed ^ 0xff; 32]),
+    );
+    log.append(
+        1_000,
+        "vault.created",
+        json!({"source": "generated"}),
+        &[0; 24],
+    )
+    .unwrap();
     for i in 1..EVENTS as u64 {
         log.append(
             1_000 + i,
             "sign.allowed",
             json!({"method": "personal_sign", "n": i}),
+            &[i as u8; 24],
         )
         .unwrap();
     }

@@ -284,7 +284,10 @@ fn call<R: rand_core::CryptoRngCore>(
         .get("result")
         .unwrap_or_else(|| panic!("{method} failed: {resp}"))
         .clone();
-    (result, wallet.take_save().map(|s| s.bytes))
+    (
+        result,
+        wallet.take_save().and_then(|s| s.vault).map(|v| v.bytes),
+    )
 }
 
 fn floor_kdf() -> Value {
@@ -292,8 +295,9 @@ fn floor_kdf() -> Value {
     json!({"memoryKib": k.memory_kib, "iterations": k.iterations, "parallelism": k.parallelism})
 }
 
-/// `wallet_create` draws exactly: 16 bytes of mnemonic entropy, the 32-byte vault salt, the
-/// 24-byte nonce (docs/vault-format.md §Header), plus the audit key, and nothing else. The whole
+/// `wallet_create` draws exactly: 16 bytes of mnemonic entropy, the audit log's two keys and
+/// its first record's nonce (docs/audit-log.md), the 32-byte vault salt and the 24-byte nonce
+/// (docs/vault-format.md §Header), and nothing else. The whole
 /// sealed vault is then a function of the RNG stream, password and clock alone.
 #[wasm_bindgen_test(unsupported = test)]
 fn wallet_create_draws_only_from_the_given_rng() {
@@ -309,9 +313,9 @@ fn wallet_create_draws_only_from_the_given_rng() {
         (wallet, rng, result, saved.unwrap())
     };
     let (mut wallet, rng, result, sealed) = create("wallet");
-    // Entropy, then the vault salt and the audit-log signing key (docs/audit-log.md) in
-    // either order, then the nonce of the one sealed save.
-    assert_eq!(rng.call_sizes(), vec![16, 32, 32, 24]);
+    // Entropy; the audit signing key, the record key and entry 0's record nonce; then the
+    // vault salt and the nonce of the one sealed save.
+    assert_eq!(rng.call_sizes(), vec![16, 32, 32, 24, 32, 24]);
     let drawn = rng.bytes();
 
     let phrase = result["mnemonic"].as_str().unwrap();
@@ -319,11 +323,8 @@ fn wallet_create_draws_only_from_the_given_rng() {
     assert_eq!(mnemonic.to_entropy().expose_secret(), &drawn[..16]);
     // Header layout (S = 32): salt at 24..56, nonce at 56..80.
     assert_eq!(sealed[23], 32);
-    assert!(
-        sealed[24..56] == drawn[16..48] || sealed[24..56] == drawn[48..80],
-        "the salt is one of the 32-byte draws"
-    );
-    assert_eq!(&sealed[56..80], &drawn[80..104]);
+    assert_eq!(&sealed[24..56], &drawn[104..136]);
+    assert_eq!(&sealed[56..80], &drawn[136..160]);
     assert_eq!(peek(&sealed).unwrap().kdf, KdfParams::MIN);
 
     let (_, _, same_result, same_sealed) = create("wallet");
@@ -335,8 +336,7 @@ fn wallet_create_draws_only_from_the_given_rng() {
     assert_ne!(other_sealed[24..56], sealed[24..56]);
 
     // Signing is deterministic (RFC 6979, Ed25519): the signature draws nothing. What is drawn
-    // belongs to the audit entry's save: a 32-byte seed (used only if the log has no key yet)
-    // and the save's fresh 24-byte nonce.
+    // belongs to the audit entry's save: its record's 24-byte nonce and the vault's.
     let address = result["accounts"][0]["address"]
         .as_str()
         .unwrap()
@@ -348,10 +348,9 @@ fn wallet_create_draws_only_from_the_given_rng() {
         "personal_sign",
         json!(["0x68656c6c6f", address]),
     );
-    assert_eq!(silent.call_sizes(), vec![32, 24]);
+    assert_eq!(silent.call_sizes(), vec![24, 24]);
 
-    // A later save draws a fresh nonce (plus the audit entry's 32-byte seed, unused once the
-    // log has its key); the salt stays (same key).
+    // A later save draws a fresh nonce (after its audit record's); the salt stays (same key).
     let mut saving = Recording::new(Stream::new("save"));
     let (_, resealed) = call(
         &mut wallet,
@@ -360,7 +359,7 @@ fn wallet_create_draws_only_from_the_given_rng() {
         json!({"chain": "solana"}),
     );
     let resealed = resealed.unwrap();
-    assert_eq!(saving.call_sizes(), vec![32, 24]);
+    assert_eq!(saving.call_sizes(), vec![24, 24]);
     assert_eq!(&resealed[24..56], &sealed[24..56]);
-    assert_eq!(&resealed[56..80], &saving.bytes()[32..56]);
+    assert_eq!(&resealed[56..80], &saving.bytes()[24..48]);
 }

@@ -5,6 +5,7 @@
 //! call into `custodian_core::api::Wallet`; this file only converts between JS and Rust.
 
 use custodian_core::api::{ApiError, RpcRequest, Wallet};
+use custodian_core::audit::AuditRecord;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -41,17 +42,52 @@ fn error_to_js(error: &ApiError) -> JsValue {
     to_js(error)
 }
 
+/// Generations and audit seqs count saves and entries: far below 2^53, so a JS number holds
+/// them exactly.
+fn js_number(n: u64) -> JsValue {
+    #[allow(clippy::cast_precision_loss)]
+    JsValue::from_f64(n as f64)
+}
+
+/// `[{seq, bytes}]` as the host stored them; entries of another shape are left out.
+fn records_from_js(array: &js_sys::Array) -> Vec<AuditRecord> {
+    array
+        .iter()
+        .filter_map(|item| {
+            let seq = js_sys::Reflect::get(&item, &"seq".into()).ok()?.as_f64()?;
+            // Whole numbers up to 2^53 only: anything else is not a seq this module wrote.
+            if !((0.0..=9_007_199_254_740_991.0).contains(&seq) && seq.fract() == 0.0) {
+                return None;
+            }
+            let bytes = js_sys::Reflect::get(&item, &"bytes".into()).ok()?;
+            let bytes = bytes.dyn_into::<js_sys::Uint8Array>().ok()?;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let seq = seq as u64;
+            Some(AuditRecord {
+                seq,
+                bytes: bytes.to_vec(),
+            })
+        })
+        .collect()
+}
+
 #[wasm_bindgen]
 impl Custodian {
-    /// A wallet over the vault bytes the host stored last, or with no vault.
+    /// A wallet over the vault bytes and the audit records (`[{seq, bytes}]`) the host stored
+    /// last, or with no vault. The records are checked at unlock; an entry of another shape
+    /// is left out, which unlock then reports as a damaged log (it never refuses to unlock).
     ///
     /// # Errors
     /// `{code, message, data: {kind}}` if the stored bytes are not a readable vault.
     #[wasm_bindgen(constructor)]
-    pub fn new(sealed: Option<Vec<u8>>) -> Result<Custodian, JsValue> {
+    pub fn new(
+        sealed: Option<Vec<u8>>,
+        records: Option<js_sys::Array>,
+    ) -> Result<Custodian, JsValue> {
         let wallet = match sealed {
             Some(bytes) if !bytes.is_empty() => {
-                Wallet::from_sealed(bytes).map_err(|e| error_to_js(&e))?
+                let records = records.map(|a| records_from_js(&a)).unwrap_or_default();
+                Wallet::from_sealed_with_audit(bytes, records).map_err(|e| error_to_js(&e))?
             }
             _ => Wallet::new(),
         };
@@ -77,21 +113,35 @@ impl Custodian {
         }
     }
 
-    /// The sealed vault to persist after the last request, if it changed:
-    /// `{bytes: Uint8Array, generation: number}`, else `undefined`.
+    /// What to persist after the last requests, if anything changed:
+    /// `{bytes?: Uint8Array, generation?: number, auditRecords: [{seq, bytes}],
+    /// auditPruneBelow?: number}`, else `undefined`. Write the records first (or in one
+    /// transaction with the vault), then the vault, and delete records below
+    /// `auditPruneBelow` only once the vault is durable (docs/web.md §Storage).
     #[wasm_bindgen(js_name = takeSave)]
     pub fn take_save(&mut self) -> JsValue {
-        let Some(sealed) = self.host.take_save() else {
+        let Some(save) = self.host.take_save() else {
             return JsValue::UNDEFINED;
         };
         let out = js_sys::Object::new();
-        let bytes = js_sys::Uint8Array::from(sealed.bytes.as_slice());
-        // Generations stay far below 2^53 (one per save), so a JS number holds them exactly.
-        #[allow(clippy::cast_precision_loss)]
-        let generation = JsValue::from_f64(sealed.generation as f64);
-        // Reflect::set only fails on non-objects; `out` is a fresh plain object.
-        let _ = js_sys::Reflect::set(&out, &"bytes".into(), &bytes);
-        let _ = js_sys::Reflect::set(&out, &"generation".into(), &generation);
+        // Reflect::set only fails on non-objects; the targets are fresh plain objects.
+        if let Some(sealed) = &save.vault {
+            let bytes = js_sys::Uint8Array::from(sealed.bytes.as_slice());
+            let _ = js_sys::Reflect::set(&out, &"bytes".into(), &bytes);
+            let _ = js_sys::Reflect::set(&out, &"generation".into(), &js_number(sealed.generation));
+        }
+        let records = js_sys::Array::new();
+        for r in &save.audit_records {
+            let record = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&record, &"seq".into(), &js_number(r.seq));
+            let bytes = js_sys::Uint8Array::from(r.bytes.as_slice());
+            let _ = js_sys::Reflect::set(&record, &"bytes".into(), &bytes);
+            records.push(&record);
+        }
+        let _ = js_sys::Reflect::set(&out, &"auditRecords".into(), &records);
+        if let Some(below) = save.prune_below {
+            let _ = js_sys::Reflect::set(&out, &"auditPruneBelow".into(), &js_number(below));
+        }
         out.into()
     }
 

@@ -17,8 +17,7 @@
 //!
 //! `docs/threat-model.md` §Randomness.
 
-use custodian_core::api::{ApiError, Env, ProviderEvent, RpcRequest, Wallet};
-use custodian_core::vault::SealedVault;
+use custodian_core::api::{ApiError, Env, ProviderEvent, RpcRequest, Wallet, WalletSave};
 use rand_core::{CryptoRng, RngCore};
 use serde_json::Value;
 
@@ -114,7 +113,7 @@ pub struct Host {
     wallet: Wallet,
     /// A save and events of earlier requests the host has not taken yet: kept apart while a
     /// request runs, so a failed request can drop its own without losing them.
-    held_save: Option<SealedVault>,
+    held_save: Option<WalletSave>,
     held_events: Vec<ProviderEvent>,
     failed: bool,
 }
@@ -145,9 +144,12 @@ impl Host {
         if self.failed {
             return Err(randomness_unavailable());
         }
-        // A newer save supersedes an older one, so only the newest is kept.
+        // A newer vault supersedes an older one; audit records accumulate.
         if let Some(save) = self.wallet.take_save() {
-            self.held_save = Some(save);
+            self.held_save = Some(match self.held_save.take() {
+                Some(older) => older.merge(save),
+                None => save,
+            });
         }
         self.held_events.extend(self.wallet.take_events());
 
@@ -170,11 +172,14 @@ impl Host {
         Err(randomness_unavailable())
     }
 
-    /// The newest sealed vault to persist, if any request changed it.
-    pub fn take_save(&mut self) -> Option<SealedVault> {
+    /// What to persist, if any request changed something: the newest sealed vault and every
+    /// audit record since the last call.
+    pub fn take_save(&mut self) -> Option<WalletSave> {
         let newest = self.wallet.take_save();
-        let held = self.held_save.take();
-        newest.or(held)
+        match (self.held_save.take(), newest) {
+            (Some(older), Some(newer)) => Some(older.merge(newer)),
+            (older, newer) => newer.or(older),
+        }
     }
 
     /// Provider events of the requests since the last call, oldest first.
@@ -286,7 +291,7 @@ mod tests {
             json!({"chain": "solana"}),
         )
         .unwrap();
-        let stored = host.take_save().unwrap().bytes;
+        let stored = host.take_save().unwrap().vault.unwrap().bytes;
         let accounts = call(&mut host, &mut good, "wallet_listAccounts", json!({})).unwrap();
         host.take_events();
         (host, stored, accounts)
@@ -387,8 +392,24 @@ mod tests {
         // The host has not taken the save yet; a request that needs no randomness runs and
         // the save is still handed out afterwards.
         let listed = call(&mut host, &mut good, "wallet_listAccounts", json!({})).unwrap();
+        call(
+            &mut host,
+            &mut good,
+            "wallet_addAccount",
+            json!({"chain": "solana"}),
+        )
+        .unwrap();
+        // The newest vault, with the audit records of both changes (entries 0 and 1).
         let save = host.take_save().unwrap();
-        assert_eq!(accounts_in(&save.bytes), listed);
+        let seqs: Vec<u64> = save.audit_records.iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, vec![0, 1]);
+        let vault = save.vault.unwrap();
+        assert_eq!(vault.generation, 2);
+        let after = accounts_in(&vault.bytes);
+        assert_eq!(
+            after.as_array().unwrap().len(),
+            listed.as_array().unwrap().len() + 1
+        );
         assert!(host.take_save().is_none());
     }
 }

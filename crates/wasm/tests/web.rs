@@ -57,7 +57,7 @@ fn assert_error(error: &Value, code: i64, kind: &str) {
 
 #[wasm_bindgen_test]
 async fn a_new_custodian_has_no_vault_and_nothing_to_save() {
-    let mut c = Custodian::new(None).unwrap();
+    let mut c = Custodian::new(None, None).unwrap();
     assert_eq!(
         call(&mut c, "wallet_status", Value::Null).await,
         Ok(json!({"state": "empty"}))
@@ -65,13 +65,13 @@ async fn a_new_custodian_has_no_vault_and_nothing_to_save() {
     assert!(c.take_save().is_undefined());
     assert_eq!(from_js(&c.take_events()), json!([]));
     // An empty byte string is "no vault" too (what a host with an empty store passes).
-    let mut c = Custodian::new(Some(Vec::new())).unwrap();
+    let mut c = Custodian::new(Some(Vec::new()), None).unwrap();
     assert_eq!(call(&mut c, "eth_accounts", json!([])).await, Ok(json!([])));
 }
 
 #[wasm_bindgen_test]
 async fn malformed_requests_reject_with_eip1474_codes() {
-    let mut c = Custodian::new(None).unwrap();
+    let mut c = Custodian::new(None, None).unwrap();
     let e = call(&mut c, "wallet_doesNotExist", json!({}))
         .await
         .unwrap_err();
@@ -106,7 +106,7 @@ async fn malformed_requests_reject_with_eip1474_codes() {
 /// instance borrowed after a thrown exception; now they are ordinary `InvalidRequest`s.
 #[wasm_bindgen_test]
 async fn hostile_js_values_reject_and_leave_the_module_working() {
-    let mut c = Custodian::new(None).unwrap();
+    let mut c = Custodian::new(None, None).unwrap();
 
     let cyclic = js_sys::Object::new();
     js_sys::Reflect::set(&cyclic, &"method".into(), &"wallet_status".into()).unwrap();
@@ -136,7 +136,7 @@ async fn hostile_js_values_reject_and_leave_the_module_working() {
         call(&mut c, "wallet_status", Value::Null).await,
         Ok(json!({"state": "empty"}))
     );
-    let mut fresh = Custodian::new(None).unwrap();
+    let mut fresh = Custodian::new(None, None).unwrap();
     assert_eq!(
         call(&mut fresh, "eth_chainId", json!([])).await,
         Ok(json!("0x1"))
@@ -145,7 +145,7 @@ async fn hostile_js_values_reject_and_leave_the_module_working() {
 
 #[wasm_bindgen_test]
 fn bytes_that_are_not_a_vault_are_refused_by_the_constructor() {
-    let Err(e) = Custodian::new(Some(b"definitely not a vault".to_vec())) else {
+    let Err(e) = Custodian::new(Some(b"definitely not a vault".to_vec()), None) else {
         panic!("the constructor accepted garbage");
     };
     assert_error(&from_js(&e), -32603, "NotAVault");
@@ -153,7 +153,7 @@ fn bytes_that_are_not_a_vault_are_refused_by_the_constructor() {
 
 #[wasm_bindgen_test]
 async fn create_saves_a_vault_that_a_new_instance_unlocks() {
-    let mut c = Custodian::new(None).unwrap();
+    let mut c = Custodian::new(None, None).unwrap();
     let created = call(
         &mut c,
         "wallet_create",
@@ -172,6 +172,23 @@ async fn create_saves_a_vault_that_a_new_instance_unlocks() {
     let bytes =
         js_sys::Uint8Array::new(&js_sys::Reflect::get(&save, &"bytes".into()).unwrap()).to_vec();
     assert_eq!(bytes.get(..8), Some(&b"CSTDNVLT"[..]));
+    // With it, the audit log's first record (entry 0, `vault.created`).
+    let records: js_sys::Array = js_sys::Reflect::get(&save, &"auditRecords".into())
+        .unwrap()
+        .into();
+    assert_eq!(records.length(), 1);
+    let first = records.get(0);
+    assert_eq!(
+        js_sys::Reflect::get(&first, &"seq".into())
+            .unwrap()
+            .as_f64(),
+        Some(0.0)
+    );
+    let record = js_sys::Uint8Array::new(&js_sys::Reflect::get(&first, &"bytes".into()).unwrap());
+    assert_eq!(record.to_vec().get(..8), Some(&b"CSTDNAUD"[..]));
+    assert!(js_sys::Reflect::get(&save, &"auditPruneBelow".into())
+        .unwrap()
+        .is_undefined());
     // Taken once: the host must not be asked to write the same save twice.
     assert!(c.take_save().is_undefined());
 
@@ -179,7 +196,7 @@ async fn create_saves_a_vault_that_a_new_instance_unlocks() {
     let events = from_js(&c.take_events());
     assert_eq!(events, json!([{"event": "accountsChanged", "data": [eth]}]));
 
-    let mut reloaded = Custodian::new(Some(bytes)).unwrap();
+    let mut reloaded = Custodian::new(Some(bytes), Some(records)).unwrap();
     let status = call(&mut reloaded, "wallet_status", Value::Null)
         .await
         .unwrap();
@@ -201,12 +218,17 @@ async fn create_saves_a_vault_that_a_new_instance_unlocks() {
     .await
     .unwrap();
     assert_eq!(unlocked["accounts"], accounts);
+    assert_eq!(unlocked["auditLog"], json!({"status": "intact"}));
     // Unlocking is an audited event (docs/audit-log.md): the entry is sealed into a new save
     // whose generation follows the one the instance was loaded from.
     let save = reloaded.take_save();
     assert!(!save.is_undefined());
     let generation = js_sys::Reflect::get(&save, &"generation".into()).unwrap();
     assert_eq!(generation.as_f64(), Some(2.0));
+    let records: js_sys::Array = js_sys::Reflect::get(&save, &"auditRecords".into())
+        .unwrap()
+        .into();
+    assert_eq!(records.length(), 1, "one record: the unlock's entry");
 }
 
 async fn call_as(
@@ -226,7 +248,7 @@ async fn call_as(
 /// an origin that is not a web origin, the empty string included, is never "no origin".
 #[wasm_bindgen_test]
 async fn sites_wait_for_the_user_and_bad_origins_are_refused() {
-    let mut c = Custodian::new(None).unwrap();
+    let mut c = Custodian::new(None, None).unwrap();
     call(
         &mut c,
         "wallet_import",

@@ -172,8 +172,7 @@ impl Wallet {
             ChainName::Solana => Chain::Solana,
         };
         let now = env.now_ms;
-        let seed = crate::secret::SecretBytes::<32>::random(env.rng);
-        let view = self.update(env, |k| {
+        let view = self.update_audited(env, |k, audit| {
             if k.accounts.len() >= MAX_ACCOUNTS {
                 return Err(ApiError::invalid_params(format!(
                     "a wallet holds at most {MAX_ACCOUNTS} accounts"
@@ -182,7 +181,7 @@ impl Wallet {
             let account = new_hd_account(k, chain, p.label)?;
             let view = account_views(core::slice::from_ref(&account));
             let details = json!({ "chain": view.first().map(|v| v["chain"].clone()), "address": account.address });
-            super::custody::append_audit(k, &seed, now, "account.added", details)?;
+            audit.append(k, now, "account.added", details)?;
             k.accounts.push(account);
             Ok(view.into_iter().next().unwrap_or(Value::Null))
         })?;

@@ -5,6 +5,7 @@
 use rand_core::CryptoRngCore;
 use serde_json::{json, Map, Value};
 
+use super::audit_trail::audit_corrupt;
 use super::envelope::RpcRequest;
 use super::error::{ApiError, INTERNAL_ERROR, INVALID_PARAMS, UNAUTHORIZED, USER_REJECTED};
 use super::keys::find_account;
@@ -13,7 +14,7 @@ use super::request::{
     SubmitApprovalsParams,
 };
 use super::wallet::{Env, Wallet};
-use crate::audit::{self, AuditError, AuditLog};
+use crate::audit;
 use crate::policy::approval::{self, preimage, APPROVAL_LABEL};
 use crate::policy::canonical::domain_hash;
 use crate::policy::{
@@ -48,12 +49,12 @@ impl Wallet {
         let approval = self.approval.take();
         let now = env.now_ms;
         self.ensure_audit_log(env)?;
+        let wallet_id = self.audit_wallet_id(env)?;
         let keyring = self.keyring(now)?;
         if let Some((chain, address)) = &call.account {
             find_account(keyring, *chain, address)?;
         }
         let state = read_state(keyring)?;
-        let wallet_id = audit_public_key(keyring)?;
         let request = json!({
             "method": call.method,
             "params": call.params,
@@ -95,8 +96,7 @@ impl Wallet {
                     }
                     None => format!("{area}.allowed"),
                 };
-                let seed = SecretBytes::<32>::random(env.rng);
-                self.update(env, |k| {
+                self.update_audited(env, |k, audit| {
                     if state.policy.is_some() || consumed.is_some() {
                         let mut st = read_state(k)?;
                         st.record(&evaluation.spends, now);
@@ -105,7 +105,7 @@ impl Wallet {
                         }
                         write_state(k, &st);
                     }
-                    append_audit(k, &seed, now, &event, details)
+                    audit.append(k, now, &event, details)
                 })?;
                 Ok(out)
             }
@@ -202,14 +202,13 @@ impl Wallet {
             json!(pending.approval_digest),
         );
         put(&mut details, "quorum", json!(quorum));
-        let seed = SecretBytes::<32>::random(env.rng);
         let stored = pending.clone();
-        self.update(env, |k| {
+        self.update_audited(env, |k, audit| {
             let mut st = read_state(k)?;
             st.prune(now);
             st.hold(stored);
             write_state(k, &st);
-            append_audit(k, &seed, now, event, details)
+            audit.append(k, now, event, details)
         })?;
         Ok(pending)
     }
@@ -222,8 +221,20 @@ impl Wallet {
         details: Value,
     ) -> Result<(), ApiError> {
         let now = env.now_ms;
-        let seed = SecretBytes::<32>::random(env.rng);
-        self.update(env, |k| append_audit(k, &seed, now, event, details))
+        self.update_audited(env, |k, audit| audit.append(k, now, event, details))
+    }
+
+    /// The vault's identity in approvals: the audit public key, from the open log.
+    fn audit_wallet_id<R: CryptoRngCore>(
+        &mut self,
+        env: &mut Env<'_, R>,
+    ) -> Result<String, ApiError> {
+        self.open_audit(env)?;
+        self.audit
+            .log
+            .as_ref()
+            .map(|log| hex::encode(log.public_key()))
+            .ok_or_else(|| internal("no audit log"))
     }
 
     /// Vaults made before the audit log existed get their key and first entry here.
@@ -272,9 +283,9 @@ impl Wallet {
             doc => Some(Policy::from_json(doc).map_err(invalid_policy)?),
         };
         self.ensure_audit_log(env)?;
+        let wallet_id = self.audit_wallet_id(env)?;
         let keyring = self.keyring(now)?;
         let state = read_state(keyring)?;
-        let wallet_id = audit_public_key(keyring)?;
         let new_hash = new.as_ref().map(Policy::hash_hex);
         let result = json!({ "policyHash": new_hash });
         let request = json!({
@@ -316,8 +327,7 @@ impl Wallet {
             put(&mut details, "approvalDigest", json!(digest));
             put(&mut details, "approvers", json!(names));
         }
-        let seed = SecretBytes::<32>::random(env.rng);
-        self.update(env, move |k| {
+        self.update_audited(env, move |k, audit| {
             let mut st = read_state(k)?;
             if let Some((digest, _)) = &approvers {
                 st.consume(digest);
@@ -325,7 +335,7 @@ impl Wallet {
             st.policy = new;
             st.prune(now);
             write_state(k, &st);
-            append_audit(k, &seed, now, event, details)
+            audit.append(k, now, event, details)
         })?;
         Ok(result)
     }
@@ -357,14 +367,12 @@ impl Wallet {
         if !state.pending.iter().any(|x| x.approval_digest == digest) {
             return Err(approval_error(&ApprovalError::Unknown));
         }
-        let seed = SecretBytes::<32>::random(env.rng);
-        self.update(env, |k| {
+        self.update_audited(env, |k, audit| {
             let mut st = read_state(k)?;
             st.pending.retain(|x| x.approval_digest != digest);
             write_state(k, &st);
-            append_audit(
+            audit.append(
                 k,
-                &seed,
                 now,
                 "approval.cancelled",
                 json!({ "approvalDigest": digest }),
@@ -512,11 +520,14 @@ impl Wallet {
     ) -> Result<Value, ApiError> {
         only_wallet_ui(env)?;
         self.ensure_audit_log(env)?;
-        let keyring = self.keyring(env.now_ms)?;
-        let log = AuditLog::from_slot(keyring.audit.expose_secret())
-            .map_err(audit_corrupt)?
-            .ok_or_else(|| internal("no audit log"))?;
-        let export = log.export(env.now_ms).map_err(audit_corrupt)?;
+        self.open_audit(env)?;
+        let export = self
+            .audit
+            .log
+            .as_ref()
+            .ok_or_else(|| internal("no audit log"))?
+            .export(env.now_ms)
+            .map_err(audit_corrupt)?;
         Ok(json!({
             "jsonl": export.jsonl,
             "publicKey": export.public_key,
@@ -541,24 +552,6 @@ impl Wallet {
     }
 }
 
-/// Appends an event to the keyring's audit log, creating the log (with a key from `seed`)
-/// if the vault has none yet.
-pub(crate) fn append_audit(
-    k: &mut Keyring,
-    seed: &SecretBytes<32>,
-    now_ms: u64,
-    event: &str,
-    details: Value,
-) -> Result<(), ApiError> {
-    let mut log = match AuditLog::from_slot(k.audit.expose_secret()).map_err(audit_corrupt)? {
-        Some(log) => log,
-        None => AuditLog::new(seed),
-    };
-    log.append(now_ms, event, details).map_err(audit_corrupt)?;
-    k.audit = log.to_slot();
-    Ok(())
-}
-
 fn read_state(k: &Keyring) -> Result<PolicyState, ApiError> {
     PolicyState::from_slot(k.policy.expose_secret()).map_err(|_| {
         ApiError::new(
@@ -571,13 +564,6 @@ fn read_state(k: &Keyring) -> Result<PolicyState, ApiError> {
 
 fn write_state(k: &mut Keyring, state: &PolicyState) {
     k.policy = SecretVec::new(state.to_slot());
-}
-
-fn audit_public_key(k: &Keyring) -> Result<String, ApiError> {
-    let log = AuditLog::from_slot(k.audit.expose_secret())
-        .map_err(audit_corrupt)?
-        .ok_or_else(|| internal("no audit log"))?;
-    Ok(hex::encode(log.public_key()))
 }
 
 fn changed_event(new: &Option<Policy>) -> &'static str {
@@ -670,14 +656,6 @@ fn unreadable(e: Unreadable) -> ApiError {
         Unreadable::Solana(e) => super::signing::sol_error(e),
         other => ApiError::new(INTERNAL_ERROR, "Internal", other.to_string()),
     }
-}
-
-fn audit_corrupt(_: AuditError) -> ApiError {
-    ApiError::new(
-        INTERNAL_ERROR,
-        "Corrupted",
-        "the stored audit log is damaged",
-    )
 }
 
 fn internal(what: &str) -> ApiError {

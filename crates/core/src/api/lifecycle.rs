@@ -4,7 +4,8 @@ use rand_core::CryptoRngCore;
 use serde_json::{json, Value};
 
 use super::accounts::{account_views, hd_account, keyring_seed};
-use super::custody::{append_audit, Call};
+use super::audit_trail::status_view;
+use super::custody::Call;
 use super::error::{ApiError, INVALID_PARAMS};
 use super::keys::{account_key, recovery_phrase};
 use super::request::{
@@ -21,7 +22,7 @@ use crate::keys::mnemonic::{Mnemonic, WordCount};
 use crate::keys::secp256k1::Secp256k1PrivateKey;
 use crate::keys::Curve;
 use crate::policy::Subject;
-use crate::secret::{SecretBytes, SecretString};
+use crate::secret::SecretString;
 use crate::vault::{
     Account, AccountSource, Chain, ImportedKey, KdfParams, Keyring, RecoveryPhrase, VaultError,
     VaultSession,
@@ -107,10 +108,33 @@ impl Wallet {
             }
             return Err(vault_error(e));
         }
+        // The log is read again from the stored records at every unlock. Damage never keeps
+        // the keys locked away: it is logged (and the export fails at the gap), and reported.
+        self.audit.log = None;
+        let loaded = match self.open_audit(env) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                self.lock();
+                return Err(e);
+            }
+        };
+        let audit_log = status_view(loaded.as_ref());
         // Failed attempts could not be logged while locked: they go into this entry. A vault
         // whose log cannot be written stays locked: nothing may happen unrecorded.
         let details = json!({ "failedAttempts": self.failed_unlocks });
-        if let Err(e) = self.record_event(env, "vault.unlocked", details) {
+        let damaged =
+            (audit_log.get("status") == Some(&json!("damaged"))).then(|| audit_log.clone());
+        let logged = match damaged {
+            Some(mut what) => {
+                if let Value::Object(o) = &mut what {
+                    o.remove("status");
+                }
+                self.record_event(env, "audit.damaged", what)
+            }
+            None => Ok(()),
+        }
+        .and_then(|()| self.record_event(env, "vault.unlocked", details));
+        if let Err(e) = logged {
             self.lock();
             return Err(e);
         }
@@ -123,7 +147,7 @@ impl Wallet {
         if was_locked {
             self.emit("accountsChanged", json!(eth));
         }
-        Ok(json!({ "accounts": accounts }))
+        Ok(json!({ "accounts": accounts, "auditLog": audit_log }))
     }
 
     pub(crate) fn change_password<R: CryptoRngCore>(
@@ -249,15 +273,13 @@ impl Wallet {
             }
         }
         let now = env.now_ms;
-        let seed = SecretBytes::<32>::random(env.rng);
-        self.update(env, |k| {
+        self.update_audited(env, |k, audit| {
             if let Some(minutes) = p.auto_lock_minutes {
                 k.settings.auto_lock_minutes = minutes;
             }
             let minutes = k.settings.auto_lock_minutes;
-            append_audit(
+            audit.append(
                 k,
-                &seed,
                 now,
                 "settings.changed",
                 json!({ "autoLockMinutes": minutes }),
@@ -287,18 +309,20 @@ impl Wallet {
         env: &mut Env<'_, R>,
     ) -> Result<(), ApiError> {
         let kdf = kdf.map(kdf_params).unwrap_or(KdfParams::DEFAULT);
-        // The audit log starts with the vault: a fresh audit key and entry 0.
-        let seed = SecretBytes::<32>::random(env.rng);
+        // The audit log starts with the vault: fresh audit and record keys, and entry 0.
+        self.audit.reset();
+        let mut audit = self.audit.begin(env.rng);
         let addresses: Vec<&str> = keyring
             .accounts
             .iter()
             .map(|a| a.address.as_str())
             .collect();
         let details = json!({ "source": source, "accounts": addresses });
-        append_audit(&mut keyring, &seed, env.now_ms, "vault.created", details)?;
+        audit.append(&mut keyring, env.now_ms, "vault.created", details)?;
         let chain_id = keyring.settings.active_evm_chain_id;
-        let (session, sealed) = VaultSession::create(keyring, password, kdf, env.rng, env.now_ms)
-            .map_err(vault_error)?;
+        let created = VaultSession::create(keyring, password, kdf, env.rng, env.now_ms);
+        self.audit.finish(audit, created.is_ok());
+        let (session, sealed) = created.map_err(vault_error)?;
         self.vault = Some(session);
         self.chain_id = chain_id;
         self.set_saved(sealed);

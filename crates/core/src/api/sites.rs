@@ -13,7 +13,6 @@ use rand_core::CryptoRngCore;
 use serde_json::{json, Map, Value};
 
 use super::accounts::account_views;
-use super::custody::append_audit;
 use super::envelope::RpcRequest;
 use super::error::{ApiError, INVALID_PARAMS, UNAUTHORIZED};
 use super::request::{
@@ -639,14 +638,13 @@ impl Wallet {
         env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
         let now = env.now_ms;
-        let seed = SecretBytes::<32>::random(env.rng);
         let details = json!({ "origin": held.origin, "accounts": accounts });
         let grant = SiteGrant {
             origin: held.origin.clone(),
             connected_at: now,
             accounts,
         };
-        self.update(env, |k| {
+        self.update_audited(env, |k, audit| {
             let full = k.sites.len() >= MAX_SITES;
             match k.sites.iter_mut().find(|s| s.origin == grant.origin) {
                 Some(existing) => *existing = grant,
@@ -657,7 +655,7 @@ impl Wallet {
                 }
                 None => k.sites.push(grant),
             }
-            append_audit(k, &seed, now, "site.connected", details)
+            audit.append(k, now, "site.connected", details)
         })?;
         let views = self.granted_views(&held.origin, now, None);
         Ok(connect_result(&held.method, views))
@@ -770,10 +768,9 @@ impl Wallet {
                 .iter()
                 .any(|b| b.origin == p.origin && b.until.is_none());
         if !unchanged {
-            let seed = SecretBytes::<32>::random(env.rng);
             let details = json!({ "origin": p.origin, "until": until });
             let origin = p.origin.clone();
-            self.update(env, |k| {
+            self.update_audited(env, |k, audit| {
                 k.blocked_sites.retain(|b| block_active(b, now));
                 let full = k.blocked_sites.len() >= MAX_BLOCKED;
                 match k.blocked_sites.iter_mut().find(|b| b.origin == origin) {
@@ -792,7 +789,7 @@ impl Wallet {
                         until,
                     }),
                 }
-                append_audit(k, &seed, now, "site.blocked", details)
+                audit.append(k, now, "site.blocked", details)
             })?;
             self.reread_blocks(now);
         }
@@ -820,12 +817,11 @@ impl Wallet {
         if !blocked {
             return Ok(Value::Null);
         }
-        let seed = SecretBytes::<32>::random(env.rng);
         let details = json!({ "origin": p.origin });
-        self.update(env, |k| {
+        self.update_audited(env, |k, audit| {
             k.blocked_sites
                 .retain(|b| b.origin != p.origin && block_active(b, now));
-            append_audit(k, &seed, now, "site.unblocked", details)
+            audit.append(k, now, "site.unblocked", details)
         })?;
         self.reread_blocks(now);
         self.emit("siteUnblocked", json!({ "origin": p.origin }));
@@ -852,11 +848,10 @@ impl Wallet {
         if !connected {
             return Ok(Value::Null);
         }
-        let seed = SecretBytes::<32>::random(env.rng);
         let details = json!({ "origin": p.origin });
-        self.update(env, |k| {
+        self.update_audited(env, |k, audit| {
             k.sites.retain(|s| s.origin != p.origin);
-            append_audit(k, &seed, now, "site.revoked", details)
+            audit.append(k, now, "site.revoked", details)
         })?;
         self.emit("siteRevoked", json!({ "origin": p.origin }));
         Ok(Value::Null)

@@ -8,6 +8,7 @@ use super::envelope::{RpcRequest, RpcResponse};
 use super::error::{ApiError, INTERNAL_ERROR, INVALID_PARAMS, UNAUTHORIZED};
 use super::keys::KeyCache;
 use super::request::Request;
+use crate::audit::AuditRecord;
 use crate::vault::{Keyring, SealedVault, VaultError, VaultSession};
 
 /// An event an EIP-1193 provider emits, caused by a request.
@@ -33,11 +34,53 @@ pub struct Env<'a, R: CryptoRngCore> {
     pub origin: Option<&'a str>,
 }
 
+/// What a host must persist after requests: the sealed vault and the audit records it
+/// commits to, in this order (`docs/vault-format.md` §Hosts):
+/// 1. every record in `audit_records`, durably (or in one atomic transaction with the vault);
+/// 2. the vault, durably (new copy first, then drop older ones);
+/// 3. only then, delete stored records with a seq below `prune_below`.
+///
+/// A vault without its records is a damaged audit log at the next unlock; records without
+/// their vault are harmless (unlock accepts those that extend the committed head).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WalletSave {
+    /// The newest sealed vault, if it changed.
+    pub vault: Option<SealedVault>,
+    /// New audit records, one per seq, ascending.
+    pub audit_records: Vec<AuditRecord>,
+    /// After a fold of the log: records below this seq may be deleted once the vault is
+    /// durable.
+    pub prune_below: Option<u64>,
+}
+
+impl WalletSave {
+    /// Combines an older save not yet persisted with a newer one: the newer vault, the
+    /// records of both (the newer one for a seq), the higher prune bound.
+    #[must_use]
+    pub fn merge(self, newer: WalletSave) -> WalletSave {
+        let prune_below = match (self.prune_below, newer.prune_below) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let mut by_seq: std::collections::BTreeMap<u64, AuditRecord> =
+            self.audit_records.into_iter().map(|r| (r.seq, r)).collect();
+        by_seq.extend(newer.audit_records.into_iter().map(|r| (r.seq, r)));
+        WalletSave {
+            vault: newer.vault.or(self.vault),
+            audit_records: by_seq
+                .into_values()
+                .filter(|r| prune_below.is_none_or(|p| r.seq >= p))
+                .collect(),
+            prune_below,
+        }
+    }
+}
+
 /// The wallet: at most one vault, locked or unlocked, and what the host must persist.
 ///
-/// Hosts call [`Wallet::handle`] for each request, then [`Wallet::take_save`] and persist the
-/// bytes it returns (new copy durable first, then drop older ones) *before* giving the result
-/// to the caller, and [`Wallet::take_events`] to emit provider events.
+/// Hosts call [`Wallet::handle`] for each request, then [`Wallet::take_save`] and persist what
+/// it returns (records, then the vault, then pruning; see [`WalletSave`]) *before* giving the
+/// result to the caller, and [`Wallet::take_events`] to emit provider events.
 pub struct Wallet {
     pub(crate) vault: Option<VaultSession>,
     pub(crate) keys: KeyCache,
@@ -51,6 +94,8 @@ pub struct Wallet {
     pub(crate) approval: Option<crate::policy::VerifiedApproval>,
     /// Site requests waiting for the user (`docs/sites.md`); memory only.
     pub(crate) held: super::sites::HeldRequests,
+    /// The audit log's records, and the open log while unlocked.
+    pub(crate) audit: super::audit_trail::AuditTrail,
     save: Option<SealedVault>,
     events: Vec<ProviderEvent>,
 }
@@ -71,19 +116,34 @@ impl Wallet {
             failed_unlocks: 0,
             approval: None,
             held: super::sites::HeldRequests::default(),
+            audit: super::audit_trail::AuditTrail::default(),
             save: None,
             events: Vec::new(),
         }
     }
 
-    /// A locked wallet over the vault bytes the host stored last.
+    /// A locked wallet over the vault bytes the host stored last, without audit records
+    /// (a vault whose log has records then unlocks with the log reported damaged).
     ///
     /// # Errors
     /// The vault header cannot be read (`Corrupted`, `UnsupportedVersion`, ...).
     pub fn from_sealed(bytes: Vec<u8>) -> Result<Self, ApiError> {
+        Self::from_sealed_with_audit(bytes, Vec::new())
+    }
+
+    /// A locked wallet over the vault bytes and the audit records the host stored, in any
+    /// order. The records are checked at unlock (`docs/audit-log.md` §Unlock).
+    ///
+    /// # Errors
+    /// The vault header cannot be read (`Corrupted`, `UnsupportedVersion`, ...).
+    pub fn from_sealed_with_audit(
+        bytes: Vec<u8>,
+        audit_records: Vec<AuditRecord>,
+    ) -> Result<Self, ApiError> {
         let session = VaultSession::from_sealed(bytes).map_err(vault_error)?;
         Ok(Self {
             vault: Some(session),
+            audit: super::audit_trail::AuditTrail::from_records(audit_records),
             ..Self::new()
         })
     }
@@ -132,14 +192,28 @@ impl Wallet {
         self.announce_self_lock(was_unlocked, events_before);
         // An unlock in this request counts as seen, so a later lock drops what is held then.
         self.settle_sites(!was_unlocked || installs, env.now_ms);
+        if !self.held.unlocked_seen {
+            // The open log holds the audit and record keys: they go with the vault key.
+            self.audit.log = None;
+        }
         // Dead frames of the work just done hold copies of keys, nonces and KDF output.
         crate::secret::wipe_stack();
         result
     }
 
-    /// The sealed vault to persist, if the last requests changed it (the newest one only).
-    pub fn take_save(&mut self) -> Option<SealedVault> {
-        self.save.take()
+    /// What to persist, if the last requests changed anything: the newest sealed vault and
+    /// every audit record since the last call (see [`WalletSave`] for the write order).
+    pub fn take_save(&mut self) -> Option<WalletSave> {
+        let vault = self.save.take();
+        let (audit_records, prune_below) = self.audit.take_pending();
+        if vault.is_none() && audit_records.is_empty() && prune_below.is_none() {
+            return None;
+        }
+        Some(WalletSave {
+            vault,
+            audit_records,
+            prune_below,
+        })
     }
 
     /// Provider events caused by the last requests, oldest first.
@@ -282,6 +356,7 @@ impl Wallet {
             v.lock();
         }
         self.keys.clear();
+        self.audit.log = None;
         if was_unlocked {
             self.drop_held();
             self.emit("accountsChanged", json!([]));

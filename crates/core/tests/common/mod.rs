@@ -103,3 +103,47 @@ pub fn solana_transfer(from: &str, lamports: u64) -> String {
     wire.extend(message.serialize().unwrap());
     base64::engine::general_purpose::STANDARD.encode(wire)
 }
+
+/// What a host keeps between runs: the newest vault and the audit records, persisted in the
+/// order docs/vault-format.md §Hosts gives (records, vault, then pruning).
+#[derive(Clone, Default)]
+pub struct Stored {
+    /// The newest sealed vault.
+    pub vault: Option<Vec<u8>>,
+    /// Its generation.
+    pub generation: u64,
+    /// The audit records by seq.
+    pub records: std::collections::BTreeMap<u64, Vec<u8>>,
+}
+
+impl Stored {
+    /// Persists one save.
+    pub fn persist(&mut self, save: custodian_core::api::WalletSave) {
+        for r in save.audit_records {
+            self.records.insert(r.seq, r.bytes);
+        }
+        if let Some(v) = save.vault {
+            self.vault = Some(v.bytes);
+            self.generation = v.generation;
+        }
+        if let Some(below) = save.prune_below {
+            self.records.retain(|seq, _| *seq >= below);
+        }
+    }
+
+    /// The records as a host hands them back.
+    pub fn records(&self) -> Vec<custodian_core::audit::AuditRecord> {
+        self.records
+            .iter()
+            .map(|(seq, bytes)| custodian_core::audit::AuditRecord {
+                seq: *seq,
+                bytes: bytes.clone(),
+            })
+            .collect()
+    }
+
+    /// A wallet over what is stored, as a host starts one.
+    pub fn open(&self) -> Wallet {
+        Wallet::from_sealed_with_audit(self.vault.clone().unwrap(), self.records()).unwrap()
+    }
+}
