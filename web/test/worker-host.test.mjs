@@ -205,7 +205,7 @@ test('a store already being opened (worker.ts opens it while the module loads) i
   const elsewhere = new IDBFactory(); // what `indexedDB` names: never touched when `store` is given
   const first = await openStoredWallet({ indexedDB: stored, name: 'w', construct: (sealed) => new FakeCustodian(sealed) });
   await first.core.request({ method: 'wallet_create', params: { password: 'pw' } });
-  await first.save(first.core.takeSave());
+  await first.save({ vault: first.core.takeSave(), auditRecords: [] });
   let constructed = 0;
   const opened = await openStoredWallet({
     indexedDB: elsewhere,
@@ -221,7 +221,7 @@ test('a store already being opened (worker.ts opens it while the module loads) i
   assert.deepEqual(await elsewhere.databases(), []);
   await opened.core.request({ method: 'wallet_unlock', params: { password: 'pw' } });
   await opened.core.request({ method: 'test_touch' });
-  await opened.save(opened.core.takeSave());
+  await opened.save({ vault: opened.core.takeSave(), auditRecords: [] });
   const check = await openVaultStore({ indexedDB: stored, name: 'w' });
   assert.equal(await check.latestGeneration(), 2);
   check.close();
