@@ -4,9 +4,6 @@
 
 use core::fmt;
 
-use chacha20poly1305::aead::{Aead, Payload};
-use chacha20poly1305::{KeyInit, XChaCha20Poly1305, XNonce};
-
 use super::{at, AuditError, AuditFailure};
 use crate::secret::SecretBytes;
 
@@ -65,24 +62,23 @@ pub(super) fn seal(
     nonce: &[u8; NONCE_LEN],
 ) -> Result<AuditRecord, AuditError> {
     let aad = prefix(seq);
-    let cipher = XChaCha20Poly1305::new(key.expose_secret().into());
-    let sealed = cipher
-        .encrypt(
-            XNonce::from_slice(nonce),
-            Payload {
-                msg: line,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| at(0, AuditFailure::SealFailed))?;
     let mut bytes = Vec::with_capacity(
         PREFIX_LEN
             .saturating_add(NONCE_LEN)
-            .saturating_add(sealed.len()),
+            .saturating_add(line.len())
+            .saturating_add(TAG_LEN),
     );
     bytes.extend_from_slice(&aad);
     bytes.extend_from_slice(nonce);
-    bytes.extend_from_slice(&sealed);
+    bytes.extend_from_slice(line);
+    let body = bytes
+        .get_mut(PREFIX_LEN.saturating_add(NONCE_LEN)..)
+        .ok_or_else(|| at(0, AuditFailure::SealFailed))?;
+    // The cipher lives in custodian-kernels, compiled for speed (custodian-core is built for size).
+    let tag =
+        custodian_kernels::aead::xchacha20poly1305_seal(key.expose_secret(), nonce, &aad, body)
+            .map_err(|_| at(0, AuditFailure::SealFailed))?;
+    bytes.extend_from_slice(&tag);
     Ok(AuditRecord { seq, bytes })
 }
 
@@ -98,10 +94,20 @@ pub(super) fn open(key: &SecretBytes<32>, record: &AuditRecord) -> Result<String
     if sealed.len() < TAG_LEN || aad.get(..10) != prefix(0).get(..10) {
         return Err(RecordFault::Unreadable);
     }
-    let cipher = XChaCha20Poly1305::new(key.expose_secret().into());
-    let line = cipher
-        .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad })
-        .map_err(|_| RecordFault::Unreadable)?;
+    let (ciphertext, tag) = sealed
+        .split_at_checked(sealed.len().saturating_sub(TAG_LEN))
+        .ok_or(RecordFault::Unreadable)?;
+    let nonce: &[u8; NONCE_LEN] = nonce.try_into().map_err(|_| RecordFault::Unreadable)?;
+    let tag: &[u8; TAG_LEN] = tag.try_into().map_err(|_| RecordFault::Unreadable)?;
+    let mut line = ciphertext.to_vec();
+    custodian_kernels::aead::xchacha20poly1305_open(
+        key.expose_secret(),
+        nonce,
+        aad,
+        &mut line,
+        tag,
+    )
+    .map_err(|_| RecordFault::Unreadable)?;
     let line = String::from_utf8(line).map_err(|_| RecordFault::Unreadable)?;
     // Authentic from here on: only the holder of the record key seals.
     if aad != prefix(record.seq) {
