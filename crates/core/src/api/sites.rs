@@ -745,10 +745,7 @@ impl Wallet {
         p: BlockSiteParams,
         env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
-        only_owner(env)?;
-        if !crate::origin::is_web_origin(&p.origin) {
-            return Err(invalid_origin());
-        }
+        only_owner_about(env, &p.origin)?;
         let now = env.now_ms;
         let until = match p.minutes {
             None => None,
@@ -804,10 +801,7 @@ impl Wallet {
         p: RevokeSiteParams,
         env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
-        only_owner(env)?;
-        if !crate::origin::is_web_origin(&p.origin) {
-            return Err(invalid_origin());
-        }
+        only_owner_about(env, &p.origin)?;
         let now = env.now_ms;
         let blocked = self
             .keyring(now)?
@@ -834,10 +828,7 @@ impl Wallet {
         p: RevokeSiteParams,
         env: &mut Env<'_, R>,
     ) -> Result<Value, ApiError> {
-        only_owner(env)?;
-        if !crate::origin::is_web_origin(&p.origin) {
-            return Err(invalid_origin());
-        }
+        only_owner_about(env, &p.origin)?;
         let now = env.now_ms;
         let connected = self
             .keyring(now)?
@@ -1016,6 +1007,16 @@ fn only_owner<R: CryptoRngCore>(env: &Env<'_, R>) -> Result<(), ApiError> {
     match env.origin {
         None => Ok(()),
         Some(_) => Err(origin_not_allowed()),
+    }
+}
+
+/// The owner acting on a site (revoke, block, unblock): the wallet's own UI, naming a web origin.
+fn only_owner_about<R: CryptoRngCore>(env: &Env<'_, R>, origin: &str) -> Result<(), ApiError> {
+    only_owner(env)?;
+    if crate::origin::is_web_origin(origin) {
+        Ok(())
+    } else {
+        Err(invalid_origin())
     }
 }
 
