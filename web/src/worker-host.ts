@@ -3,9 +3,10 @@
  * that the same dispatcher runs in the real Worker (worker.ts) and over a `MessageChannel` in
  * unit tests.
  *
- * The core is one state machine: requests are handled one at a time, in arrival order. After
- * each one the host persists what `takeSave()` returns and only then answers, so no caller sees
- * success for a change that is not stored (docs/protocol.md, "The host rule").
+ * The core is one state machine: requests are handled one at a time, in arrival order. The
+ * host persists what `takeSave()` returns and only then answers, so no caller sees success for
+ * a change that is not stored (docs/protocol.md, "The host rule"). Requests that arrived while a
+ * save was running are handled together and share the next save (group commit, docs/web.md).
  */
 
 import { openVaultStore, type AuditRecord, type SealedVault, type VaultStore } from './store.js';
@@ -147,6 +148,15 @@ function persistRequest(save: CoreSave): PersistRequest {
   };
 }
 
+/** One request's outcome, answered once what it changed is stored. */
+type Answer = { readonly id: number } & ({ readonly result: unknown } | { readonly error: RpcErrorData });
+
+/**
+ * The most requests answered by one save. It bounds how long the first of a burst waits for the
+ * others (each signature is a fraction of a millisecond in the core).
+ */
+const MAX_BATCH = 32;
+
 /** A WebAssembly trap poisons the instance: nothing more may run on it. */
 function isTrap(error: unknown): boolean {
   return typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError;
@@ -185,10 +195,17 @@ export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () 
     }
   };
 
-  const postEvents = (core: CustodianCore): void => {
+  /** The provider events the core queued, as messages to post. */
+  const takeEvents = (core: CustodianCore): WorkerOutbound[] => {
+    const messages: WorkerOutbound[] = [];
     for (const { event, data } of core.takeEvents()) {
-      if (isWalletEventName(event)) post({ v: PROTOCOL_VERSION, type: 'event', event, data });
+      if (isWalletEventName(event)) messages.push({ v: PROTOCOL_VERSION, type: 'event', event, data });
     }
+    return messages;
+  };
+
+  const postEvents = (core: CustodianCore): void => {
+    for (const event of takeEvents(core)) post(event);
   };
 
   /** Persists whatever the last call changed; returns an error to report if that failed. */
@@ -203,51 +220,73 @@ export function serveWorker(endpoint: Endpoint, options: WorkerHostOptions): () 
     }
   };
 
-  const handle = async (wallet: OpenedWallet, request: RequestMessage): Promise<void> => {
-    const { core } = wallet;
+  /**
+   * Runs one request in the core. Returns what to answer, or `undefined` if the module trapped
+   * (the host is then dead and the request answered).
+   */
+  const answer = async (core: CustodianCore, request: RequestMessage): Promise<Answer | undefined> => {
     const args = request.params === undefined ? { method: request.method } : { method: request.method, params: request.params };
-    let outcome: { result: unknown } | { error: RpcErrorData };
     try {
       const result = await core.request(args, ...(request.origin === undefined ? [] : [request.origin]));
-      outcome = { result: result === undefined ? null : result };
+      return { id: request.id, result: result === undefined ? null : result };
     } catch (error) {
       if (isTrap(error)) {
         die(internalError('Internal', 'The wallet module failed; it will restart locked.'), request.id);
-        return;
+        return undefined;
       }
-      outcome = { error: isRpcErrorData(error) ? cleanError(error) : internalError('Internal', 'Internal error.') };
+      return { id: request.id, error: isRpcErrorData(error) ? cleanError(error) : internalError('Internal', 'Internal error.') };
     }
+  };
 
+  /**
+   * Group commit: runs every request in `batch` through the core, then persists once what they
+   * changed together, and only then answers them, in order, each followed by its events. No
+   * caller sees success for a change that is not stored (the host rule), and requests that
+   * queued up while the previous save was running share one IndexedDB transaction instead of
+   * paying one each.
+   */
+  const handleBatch = async (wallet: OpenedWallet, batch: readonly RequestMessage[]): Promise<void> => {
+    const { core } = wallet;
+    const answered: Array<{ answer: Answer; events: WorkerOutbound[] }> = [];
+    for (const request of batch) {
+      const outcome = await answer(core, request);
+      if (outcome === undefined) return;
+      answered.push({ answer: outcome, events: takeEvents(core) });
+    }
     // Even a failed request may have changed state (e.g. a failed-attempt counter): always ask.
     const saveError = await persist(wallet);
     if (saveError !== undefined) {
-      // The core now holds a change that is not stored. Report it, and restart from storage.
-      die(saveError, request.id);
+      // The core now holds changes that are not stored: every request of the batch fails with
+      // the storage error, then the host restarts from storage.
+      const last = answered.pop();
+      for (const { answer: a } of answered) post({ v: PROTOCOL_VERSION, type: 'response', id: a.id, error: saveError });
+      die(saveError, last?.answer.id);
       return;
     }
-    post({ v: PROTOCOL_VERSION, type: 'response', id: request.id, ...outcome });
-    postEvents(core);
+    for (const { answer: a, events } of answered) {
+      post({ v: PROTOCOL_VERSION, type: 'response', ...a });
+      for (const event of events) post(event);
+    }
   };
 
   const drain = async (): Promise<void> => {
     if (draining) return;
     draining = true;
+    let batch: RequestMessage[] = [];
     try {
       for (;;) {
         if (state.name !== 'ready') return;
-        const next = queue.shift();
-        if (next === undefined) return;
-        try {
-          await handle(state.wallet, next);
-        } catch (cause) {
-          // takeSave/takeEvents threw, or postMessage could not clone a result: not recoverable
-          // in a way the caller could trust.
-          const error = isTrap(cause)
-            ? internalError('Internal', 'The wallet module failed; it will restart locked.')
-            : internalError('Internal', 'Internal error.');
-          die(error, next.id);
-        }
+        batch = queue.splice(0, MAX_BATCH);
+        if (batch.length === 0) return;
+        await handleBatch(state.wallet, batch);
       }
+    } catch (cause) {
+      // takeSave/takeEvents threw, or postMessage could not clone a result: not recoverable in
+      // a way the caller could trust.
+      const error = isTrap(cause)
+        ? internalError('Internal', 'The wallet module failed; it will restart locked.')
+        : internalError('Internal', 'Internal error.');
+      die(error, batch[0]?.id);
     } finally {
       draining = false;
     }

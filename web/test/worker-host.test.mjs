@@ -226,3 +226,106 @@ test('a store already being opened (worker.ts opens it while the module loads) i
   assert.equal(await check.latestGeneration(), 2);
   check.close();
 });
+
+test('requests that queue up during a save are answered after one save that covers them all', async () => {
+  const saves = [];
+  let finishFirst;
+  const core = new FakeCustodian(null);
+  const host = bareHost(async () => ({
+    core,
+    save: ({ vault }) => {
+      saves.push(vault.generation);
+      return saves.length === 1 ? new Promise((resolve) => (finishFirst = resolve)) : Promise.resolve();
+    },
+  }));
+  host.send({ type: 'init', dbName: 'x' });
+  host.send({ type: 'request', id: 1, method: 'wallet_create', params: { password: 'pw' } });
+  while (finishFirst === undefined) await sleep(2);
+  // While generation 1 is being stored, three more requests arrive; two of them change state.
+  host.send({ type: 'request', id: 2, method: 'wallet_switchEthereumChain', params: [{ chainId: '0x5' }] });
+  host.send({ type: 'request', id: 3, method: 'eth_chainId' });
+  host.send({ type: 'request', id: 4, method: 'wallet_switchEthereumChain', params: [{ chainId: '0xa' }] });
+  await sleep(20);
+  assert.deepEqual(host.received.map((m) => m.type), ['ready'], 'nothing answered before the first save completes');
+  finishFirst();
+  while (host.received.filter((m) => m.type === 'response').length < 4) await sleep(2);
+  await sleep(10);
+  // One save (generation 2) holds the changes of requests 2 to 4; nothing is answered before it.
+  assert.deepEqual(saves, [1, 2]);
+  assert.deepEqual(
+    host.received.map((m) => [m.type, m.id ?? m.event]),
+    [
+      ['ready', undefined],
+      ['response', 1],
+      ['event', 'accountsChanged'],
+      ['response', 2],
+      ['event', 'chainChanged'],
+      ['response', 3],
+      ['response', 4],
+      ['event', 'chainChanged'],
+    ],
+  );
+  assert.equal(host.received.find((m) => m.id === 3).result, '0x5', 'each request saw the state its predecessors left');
+  assert.deepEqual(host.received.filter((m) => m.type === 'event' && m.event === 'chainChanged').map((m) => m.data), ['0x5', '0xa']);
+  host.close();
+});
+
+test('when the save of a group fails, every request of the group gets the storage error', async () => {
+  let calls = 0;
+  let finishFirst;
+  const host = bareHost(async () => ({
+    core: new FakeCustodian(null),
+    save: () => {
+      calls += 1;
+      if (calls === 1) return new Promise((resolve) => (finishFirst = resolve));
+      return Promise.reject(new Error('QuotaExceededError'));
+    },
+  }));
+  host.send({ type: 'init', dbName: 'x' });
+  host.send({ type: 'request', id: 1, method: 'wallet_create', params: { password: 'pw' } });
+  while (finishFirst === undefined) await sleep(2);
+  host.send({ type: 'request', id: 2, method: 'test_touch' });
+  host.send({ type: 'request', id: 3, method: 'eth_chainId' });
+  host.send({ type: 'request', id: 4, method: 'test_touch' });
+  await sleep(10);
+  finishFirst();
+  while (!host.received.some((m) => m.type === 'fatal')) await sleep(2);
+  await sleep(10);
+  const storageFailed = { code: -32603, message: 'The vault could not be stored in this browser; the change was not saved.', data: { kind: 'StorageFailed' } };
+  assert.deepEqual(
+    host.received.slice(2).map((m) => [m.type, m.id, m.error]),
+    [
+      ['event', undefined, undefined],
+      ['response', 2, storageFailed],
+      ['response', 3, storageFailed],
+      ['fatal', 4, storageFailed],
+    ],
+  );
+  assert.equal(calls, 2, 'one save for the group');
+  host.close();
+});
+
+test('a trap inside a group answers no request of it with success, and stores nothing of it', async () => {
+  const saved = [];
+  let finishFirst;
+  const host = bareHost(async () => ({
+    core: new FakeCustodian(null),
+    save: ({ vault }) => {
+      saved.push(vault.generation);
+      return saved.length === 1 ? new Promise((resolve) => (finishFirst = resolve)) : Promise.resolve();
+    },
+  }));
+  host.send({ type: 'init', dbName: 'x' });
+  host.send({ type: 'request', id: 1, method: 'wallet_create', params: { password: 'pw' } });
+  while (finishFirst === undefined) await sleep(2);
+  host.send({ type: 'request', id: 2, method: 'wallet_switchEthereumChain', params: [{ chainId: '0x5' }] });
+  host.send({ type: 'request', id: 3, method: 'test_trap' });
+  host.send({ type: 'request', id: 4, method: 'eth_chainId' });
+  await sleep(10);
+  finishFirst();
+  while (!host.received.some((m) => m.type === 'fatal')) await sleep(2);
+  await sleep(10);
+  assert.deepEqual(host.received.slice(1).map((m) => [m.type, m.id]), [['response', 1], ['event', undefined], ['fatal', 3]]);
+  assert.deepEqual(saved, [1], 'the switch made before the trap was not stored');
+  host.close();
+});
