@@ -15,7 +15,7 @@ const METER_MODULES = /* sri-graph: ../vendor/zxcvbn-ts/core/index.mjs ../vendor
 
 /** Said when the meter cannot load: the form cannot rate a password without it. */
 export const METER_UNAVAILABLE =
-  'The password strength checker could not load: one of its files did not arrive, or does not match this version of the wallet (the browser refuses a changed file). Reload the page. If it keeps happening, do not set a password here: the files this site sends have been changed.';
+  'The password strength checker could not load: one of its files did not arrive, or does not match this version of the wallet (the browser refuses a changed file). Reload the page. If it keeps happening, do not set a password here: the site may be sending changed files.';
 
 /** The lowest zxcvbn score (0-4) a new vault password may have. */
 export const MIN_SCORE = 3;
