@@ -129,6 +129,7 @@ test('a meter module changed after the build is refused: the screen says so and 
     assert.equal(await page.evaluate(() => document.body.dataset.state), 'empty');
     assert.ok(requests.slice(asked).some((url) => url.endsWith(tampered)), 'the changed file was fetched');
     assert.ok(errors.some((e) => /integrity/i.test(e) && e.includes('matcher/repeat/matching.mjs')), errors.join('\n'));
+    assert.deepEqual(server.reports, [], 'no CSP violation');
     await page.close();
   } finally {
     // Put the file back as built, for any later test in this file.
