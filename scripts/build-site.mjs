@@ -6,15 +6,16 @@
 //                        @solana/web3.js browser bundle), vendor/custodian-web/ (the connector)
 //
 // then runs scripts/sri.mjs (with --preload) over both copies, so every <script>, every module
-// a page imports and the .wasm its Worker fetches carry the SHA-384 of the final file. The
-// sources in git never hold a hash; a file changed after this step is refused by the browser.
+// a page imports, every module a page loads on first use (the password meter's) and the .wasm
+// its Worker fetches carry the SHA-384 of the final file. The sources in git never hold a
+// hash; a file changed after this step is refused by the browser.
 //
 //   node scripts/build-site.mjs [--out target/site]
 
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addModulePreloads, run } from './sri.mjs';
+import { addModulePreloads, expandModuleGraphs, run } from './sri.mjs';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -24,9 +25,10 @@ function need(path, hint) {
 }
 
 function pin(root) {
+  expandModuleGraphs(root);
   addModulePreloads(root);
   run(root);
-  const problems = run(root, { check: true });
+  const problems = [...expandModuleGraphs(root, { check: true }), ...run(root, { check: true })];
   if (problems.length > 0) throw new Error(`integrity values are stale under ${root}:\n  ${problems.join('\n  ')}`);
 }
 

@@ -26,6 +26,17 @@
 //    reuses that integrity-checked fetch when the import runs, so the page's whole static
 //    module graph is pinned, not only its entry. (A Worker's own imports cannot be pinned this
 //    way; the Worker pins what it fetches itself, as in (2).)
+// 4. A module loaded on first use (the password meter's zxcvbn-ts, 63 modules) is not preloaded
+//    by the page: its importer names the entries of its graph in a marker, in place of an
+//    object literal,
+//      const PINS = /* sri-graph: ../vendor/a/index.mjs ../vendor/b/index.mjs */ {};
+//    and the build (with --preload) writes there the entries and every module they import,
+//    each as an integrity marker of (2):
+//      const PINS = /* sri-graph: ... */ { '../vendor/a/index.mjs': 'sha384-…' /* sri: ../vendor/a/index.mjs */, … };
+//    which (2) then fills in. The importer (pinned itself, by (3)) adds a modulepreload link
+//    with that integrity for each before its import(), so the whole graph is pinned, fetched
+//    only when it is needed. A literal import() of a graph entry named this way gets no
+//    preload in the page; `--check` fails if a graph's listing is not its current module graph.
 // Files are hashed after their own markers are filled in, leaves first; a cycle is an error.
 
 import { createHash } from 'node:crypto';
@@ -33,6 +44,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const GRAPH = /\/\*\s*sri-graph:\s*([^*]+?)\s*\*\/\s*\{[^}]*\}/g;
 const MARKER = /(['"])sha384-[A-Za-z0-9+/=]*\1(\s*\/\*\s*sri:\s*([^\s*]+)\s*\*\/)/g;
 const TAG = /<(script|link)\b[^>]*>/gi;
 const ATTR = (name) => new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i');
@@ -103,16 +115,88 @@ function references(root, file, text) {
 // with a literal (a module the page may load later, e.g. the wallet window's site host).
 const STATIC_IMPORT = /\b(?:import|export)\b[^'";()]*?\bfrom\s*(['"])([^'"]+)\1|\bimport\s*\(?\s*(['"])([^'"]+)\3/g;
 
-/** The files `file` imports (statically, or by a literal import()) with a relative or root-relative specifier. */
-function staticImports(root, file) {
+/**
+ * The files `file` imports (statically, or by a literal import()) with a relative or
+ * root-relative specifier. With `lazy`, a literal import() of an entry of the file's own
+ * sri-graph markers is left out (the file pins and preloads that graph itself, see 4. above).
+ */
+function staticImports(root, file, { lazy = false } = {}) {
+  const text = readFileSync(file, 'utf8');
+  const skip = lazy ? new Set(graphMarkers(root, file, text).flatMap((g) => g.entries)) : new Set();
   const out = [];
-  for (const m of readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)) {
+  for (const m of text.matchAll(STATIC_IMPORT)) {
     const specifier = m[2] ?? m[4];
     if (!/^(\.{1,2})?\//.test(specifier)) continue;
     const target = specifier.startsWith('/') ? join(root, specifier) : resolve(dirname(file), specifier.split(/[?#]/)[0]);
+    if (m[4] !== undefined && skip.has(target)) continue;
     if (statSync(target, { throwIfNoEntry: false })?.isFile()) out.push(target);
   }
   return out;
+}
+
+/** The sri-graph markers of a module: [{match, index, entries (absolute paths), listing}]. */
+function graphMarkers(root, file, text) {
+  if (!/\.m?js$/.test(file)) return [];
+  return [...text.matchAll(GRAPH)].map((m) => {
+    const entries = m[1].split(/\s+/).map((path) => {
+      const target = localTarget(root, file, path);
+      if (!target || !statSync(target, { throwIfNoEntry: false })?.isFile()) {
+        throw new Error(`${relative(root, file)}: sri-graph entry ${path} does not exist under ${root}`);
+      }
+      return target;
+    });
+    return { match: m[0], index: m.index, entries, listing: m[1] };
+  });
+}
+
+/** Every module `entries` load (themselves and all they import, statically or by a literal import()), in a stable order. */
+function moduleGraph(root, entries) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const dep of staticImports(root, file)) visit(dep);
+  };
+  for (const entry of entries) visit(entry);
+  return [...seen];
+}
+
+/** The text a sri-graph marker becomes: the object of every module of its graph, hashes empty (run() fills them). */
+function expandedGraph(root, file, marker) {
+  const lines = moduleGraph(root, marker.entries).map((target) => {
+    const rel = relative(dirname(file), target).split(sep).join('/');
+    const path = rel.startsWith('.') ? rel : `./${rel}`;
+    return `  '${path}': 'sha384-' /* sri: ${path} */,`;
+  });
+  return `/* sri-graph: ${marker.listing} */ {\n${lines.join('\n')}\n}`;
+}
+
+/**
+ * Writes out every sri-graph marker under `root` (4. above). Returns the problems found (in
+ * check mode nothing is written, and a listing that is not the current graph is a problem).
+ */
+export function expandModuleGraphs(root, { check = false } = {}) {
+  root = resolve(root);
+  const problems = [];
+  for (const file of walk(root).filter((f) => /\.m?js$/.test(f))) {
+    const text = readFileSync(file, 'utf8');
+    const markers = graphMarkers(root, file, text);
+    if (markers.length === 0) continue;
+    let out = '';
+    let last = 0;
+    for (const marker of markers) {
+      const expanded = expandedGraph(root, file, marker);
+      // The hashes are run()'s business: compare the listing with them blanked.
+      if (marker.match.replace(/'sha384-[A-Za-z0-9+/=]*'/g, "'sha384-'") !== expanded) {
+        problems.push(`${relative(root, file)}: the sri-graph of ${marker.listing} does not list its current module graph`);
+      }
+      out += text.slice(last, marker.index) + expanded;
+      last = marker.index + marker.match.length;
+    }
+    out += text.slice(last);
+    if (!check && out !== text) writeFileSync(file, out);
+  }
+  return problems;
 }
 
 /** Adds a modulepreload link for every module each page's module scripts import (see 3. above). */
@@ -139,7 +223,7 @@ export function addModulePreloads(root) {
       const seen = new Set([entry]);
       const order = [];
       const visit = (file) => {
-        for (const dep of staticImports(root, file)) {
+        for (const dep of staticImports(root, file, { lazy: true })) {
           if (seen.has(dep)) continue;
           seen.add(dep);
           order.push(dep);
@@ -216,8 +300,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const root = rootAt >= 0 ? args[rootAt + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', 'www');
   const check = args.includes('--check');
   try {
-    if (args.includes('--preload') && !check) addModulePreloads(root);
-    const problems = run(root, { check });
+    if (args.includes('--preload') && !check) {
+      expandModuleGraphs(root);
+      addModulePreloads(root);
+    }
+    const problems = [...(check ? expandModuleGraphs(root, { check }) : []), ...run(root, { check })];
     if (check && problems.length > 0) {
       console.error(`sri: ${problems.length} integrity values missing or stale:\n  ${problems.join('\n  ')}`);
       process.exit(1);

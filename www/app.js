@@ -13,6 +13,7 @@ import { custodian } from './start.js';
 import { byId } from './lib/dom.js';
 import { describeError, errorKind, isMethodMissing } from './lib/errors.js';
 import { devKdf } from './lib/kdf.js';
+import { clearNotices } from './lib/audit-notice.js';
 import { renderOnboarding } from './views/onboarding.js';
 import { renderUnlock } from './views/unlock.js';
 import { renderAccounts } from './views/accounts.js';
@@ -163,6 +164,7 @@ async function refresh() {
   if (status.state !== 'unlocked') {
     pinned = null; // a lock forgets whatever the onboarding held (the phrase)
     clearTimeout(autoLockTimer);
+    clearNotices(); // what the last unlock found: the next one reports afresh
   }
   setState(status.state);
   if (status.state === 'empty') {

@@ -116,6 +116,13 @@ test('a backup imported on a fresh profile unlocks to the same accounts; bad fil
     // The staging database is gone; the wallet's holds the imported vault (and later saves).
     const names = (await target.evaluate(() => indexedDB.databases())).map((db) => db.name).sort();
     assert.deepEqual(names, ['custodian']);
+    // The file holds no audit entries: the restore's unlock reports them missing from entry 0,
+    // and the app says that this is what a restore does.
+    const notice = target.getByTestId('audit-notice');
+    assert.equal(await notice.getAttribute('data-reason'), 'missing');
+    assert.match(await notice.textContent(), /expected after restoring a backup file/);
+    assert.match(await target.getByTestId('audit-notice-detail').textContent(), /first affected entry: seq 0/);
+    await shots(target, 'import-backup-audit-notice');
 
     // It stays: a reload opens it locked, and the password unlocks it.
     await target.reload();
@@ -124,6 +131,8 @@ test('a backup imported on a fresh profile unlocks to the same accounts; bad fil
     await target.getByRole('button', { name: 'Unlock' }).click();
     await target.waitForSelector('body[data-view="accounts"]', { timeout: 60_000 });
     assert.deepEqual(await listedAddresses(target), original);
+    // The gap stays, and each unlock says so (as a wallet that may have been restored).
+    assert.match(await target.getByTestId('audit-notice').textContent(), /expected if this wallet was restored from a backup file/);
 
     assert.deepEqual(targetProblems, []);
     assert.deepEqual(await cspViolations(target), []);

@@ -1,20 +1,25 @@
 // scripts/sri.mjs writes integrity values that Chromium enforces: a page whose module script
 // and Worker-fetched .wasm were pinned loads; after either file changes, Chromium refuses it.
-// Uses a throwaway site in a temp directory (www/ is the app's, and is built elsewhere).
+// A module graph loaded on first use (an `sri-graph` marker, preloaded by www/lib/pinned-modules.js)
+// is listed whole, not preloaded by the page, loads pinned, and is refused once changed; `--check`
+// notices a graph that gained a module. Uses throwaway sites in a temp directory (www/ is the
+// app's, and is built elsewhere).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { run } from '../../scripts/sri.mjs';
+import { addModulePreloads, expandModuleGraphs, run } from '../../scripts/sri.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
 let site;
+let lazySite;
 let server;
 let origin;
 let context;
@@ -37,6 +42,7 @@ function writeSite() {
 
 before(async () => {
   site = mkdtempSync(join(tmpdir(), 'custodian-sri-'));
+  lazySite = join(site, 'lazy-site');
   server = createServer((req, res) => {
     const path = join(site, new URL(req.url, 'http://x').pathname.replace(/\/$/, '/index.html'));
     try {
@@ -89,4 +95,63 @@ test('pinned files load; a changed script or .wasm is refused', { timeout: 60_00
   const changed = await state();
   assert.equal(changed.value, 'no-script');
   assert.ok(changed.errors.some((e) => /integrity/i.test(e)), changed.errors.join('\n'));
+});
+
+function writeLazySite() {
+  mkdirSync(join(lazySite, 'lazy'), { recursive: true });
+  writeFileSync(join(lazySite, 'index.html'), '<!doctype html><title>lazy</title><script type="module" src="app.js"></script>\n');
+  writeFileSync(join(lazySite, 'pinned-modules.js'), readFileSync(new URL('../../www/lib/pinned-modules.js', import.meta.url)));
+  writeFileSync(join(lazySite, 'app.js'), `
+    import { preloadPinned } from './pinned-modules.js';
+    const PINS = /* sri-graph: ./lazy/a.js */ {};
+    preloadPinned(PINS, import.meta.url)
+      .then(() => import('./lazy/a.js'))
+      .then((m) => { document.body.dataset.lazy = m.value; }, (e) => { document.body.dataset.lazy = 'refused: ' + e.name; });
+  `);
+  writeFileSync(join(lazySite, 'lazy', 'a.js'), "import { b } from './b.js';\nexport const value = `a+${b}`;\n");
+  writeFileSync(join(lazySite, 'lazy', 'b.js'), "export const b = 'b';\n");
+}
+
+async function lazyState() {
+  const page = await context.newPage();
+  await page.goto(`${origin}/lazy-site/`);
+  await page.waitForFunction(() => document.body?.dataset.lazy !== undefined, null, { timeout: 10_000 });
+  const value = await page.evaluate(() => document.body.dataset.lazy);
+  await page.close();
+  return value;
+}
+
+const build = (root) => {
+  expandModuleGraphs(root);
+  addModulePreloads(root);
+  run(root);
+};
+
+test('a graph loaded on first use is pinned whole, not preloaded by the page, and refused once changed', { timeout: 60_000 }, async () => {
+  writeLazySite();
+  build(lazySite);
+  assert.deepEqual([...expandModuleGraphs(lazySite, { check: true }), ...run(lazySite, { check: true })], []);
+  const app = readFileSync(join(lazySite, 'app.js'), 'utf8');
+  for (const file of ['a.js', 'b.js']) {
+    const hash = `sha384-${createHash('sha384').update(readFileSync(join(lazySite, 'lazy', file))).digest('base64')}`;
+    assert.ok(app.includes(`'./lazy/${file}': '${hash}' /* sri: ./lazy/${file} */,`), `${file} listed with its hash:\n${app}`);
+  }
+  const html = readFileSync(join(lazySite, 'index.html'), 'utf8');
+  assert.match(html, /rel="modulepreload" href="\.\/pinned-modules\.js" integrity="sha384-/);
+  assert.doesNotMatch(html, /lazy\//, 'the page does not preload the graph');
+  assert.equal(await lazyState(), 'a+b');
+
+  // b.js is only imported by a.js: nothing but its listed hash can catch the change.
+  appendFileSync(join(lazySite, 'lazy', 'b.js'), '// changed after the build\n');
+  assert.equal(await lazyState(), 'refused: PinnedModuleError');
+  assert.ok(run(lazySite, { check: true }).length > 0);
+
+  // A module the graph gained after the listing was written: --check says so; a build lists it.
+  writeFileSync(join(lazySite, 'lazy', 'c.js'), "export const c = 'c';\n");
+  writeFileSync(join(lazySite, 'lazy', 'b.js'), "import { c } from './c.js';\nexport const b = `b+${c}`;\n");
+  assert.match(expandModuleGraphs(lazySite, { check: true }).join('\n'), /app\.js: the sri-graph of \.\/lazy\/a\.js does not list its current module graph/);
+  build(lazySite);
+  assert.match(readFileSync(join(lazySite, 'app.js'), 'utf8'), /'\.\/lazy\/c\.js': 'sha384-[A-Za-z0-9+/]{64}'/);
+  assert.deepEqual([...expandModuleGraphs(lazySite, { check: true }), ...run(lazySite, { check: true })], []);
+  assert.equal(await lazyState(), 'a+b+c');
 });

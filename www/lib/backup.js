@@ -67,7 +67,7 @@ function deleteDatabase(name) {
  * @param {Uint8Array} options.bytes  the file
  * @param {string} options.password  the password the vault was sealed with
  * @param {(step: 'check' | 'install' | 'unlock') => void} [options.onStep]
- * @returns {Promise<{accounts: Array<{chain: string, address: string}>}>}
+ * @returns {Promise<{accounts: Array<{chain: string, address: string}>, auditLog?: {status: string}}>} the unlock's result; its `auditLog` reports the log's entries missing (a backup holds none)
  */
 export async function importBackup({ custodian, bytes, password, onStep = () => undefined }) {
   if (sealedVaultGeneration(bytes) === undefined) {
@@ -118,7 +118,7 @@ export async function importBackup({ custodian, bytes, password, onStep = () => 
   custodian.restart();
   await custodian.ready();
   onStep('unlock');
-  return /** @type {Promise<{accounts: Array<{chain: string, address: string}>}>} */ (
+  return /** @type {Promise<{accounts: Array<{chain: string, address: string}>, auditLog?: {status: string}}>} */ (
     custodian.request({ method: 'wallet_unlock', params: { password } })
   );
 }

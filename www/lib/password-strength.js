@@ -3,6 +3,19 @@
 // form that sets a vault password uses. A score below 3 of 4 is refused.
 
 import { field, h, uid } from './dom.js';
+import { preloadPinned } from './pinned-modules.js';
+
+/**
+ * Every module the import() calls below load, with its SHA-384: written by scripts/sri.mjs
+ * at build time (empty in the sources), so the page need not preload them at start and they
+ * are still pinned when they load (lib/pinned-modules.js).
+ * @type {Record<string, string>}
+ */
+const METER_MODULES = /* sri-graph: ../vendor/zxcvbn-ts/core/index.mjs ../vendor/zxcvbn-ts/language-common/index.mjs ../vendor/zxcvbn-ts/language-en/index.mjs */ {};
+
+/** Said when the meter cannot load: the form cannot rate a password without it. */
+export const METER_UNAVAILABLE =
+  'The password strength checker could not load: one of its files did not arrive, or does not match this version of the wallet (the browser refuses a changed file). Reload the page. If it keeps happening, do not set a password here: the site may be sending changed files.';
 
 /** The lowest zxcvbn score (0-4) a new vault password may have. */
 export const MIN_SCORE = 3;
@@ -18,6 +31,7 @@ let loading;
 /** Loads the estimator once; resolves with a function that rates a password. */
 export function loadStrength() {
   loading ??= (async () => {
+    await preloadPinned(METER_MODULES, import.meta.url);
     const [{ ZxcvbnFactory }, common, english] = await Promise.all([
       import('../vendor/zxcvbn-ts/core/index.mjs'),
       import('../vendor/zxcvbn-ts/language-common/index.mjs'),
@@ -75,9 +89,19 @@ export function newPasswordFields({ label = 'Password', testid = 'new-password' 
   /** @type {Strength | undefined} */
   let last;
   let rated = '';
+  let unavailable = false;
   const rate = async () => {
     const value = password.value;
-    const estimate = await loadStrength();
+    let estimate;
+    try {
+      estimate = await loadStrength();
+    } catch {
+      unavailable = true;
+      last = undefined;
+      verdict.textContent = 'The strength checker did not load';
+      feedback.textContent = METER_UNAVAILABLE;
+      return;
+    }
     if (password.value !== value) return; // typed on meanwhile; the next event rates that
     rated = value;
     if (value === '') {
@@ -99,9 +123,8 @@ export function newPasswordFields({ label = 'Password', testid = 'new-password' 
         : `Too weak for a wallet. ${advice || 'Use a longer passphrase of several unrelated words.'}`;
   };
   password.addEventListener('input', () => void rate());
-  void loadStrength().catch(() => {
-    verdict.textContent = 'The strength checker did not load';
-  });
+  // Starts loading the meter as the form shows, so it is usually ready by the first key.
+  void loadStrength().catch(() => void rate());
 
   const element = h(
     'div',
@@ -120,6 +143,7 @@ export function newPasswordFields({ label = 'Password', testid = 'new-password' 
     async check() {
       if (rated !== password.value || last === undefined) await rate();
       if (password.value === '') return { ok: false, error: 'Choose a password.', focus: password };
+      if (unavailable) return { ok: false, error: METER_UNAVAILABLE, focus: password };
       if (last === undefined || last.score < MIN_SCORE) {
         return {
           ok: false,

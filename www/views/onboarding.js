@@ -10,6 +10,7 @@ import { newPasswordFields } from '../lib/password-strength.js';
 import { devKdf, withDevKdf } from '../lib/kdf.js';
 import { readBytes } from '../lib/files.js';
 import { BackupError, importBackup } from '../lib/backup.js';
+import { showAuditLogState } from '../lib/audit-notice.js';
 
 /** @typedef {import('../lib/types.js').App} App */
 /** @typedef {import('../lib/types.js').Account} Account */
@@ -275,12 +276,16 @@ export function renderOnboarding(app) {
     return form;
   };
 
-  /** @param {unknown} result */
-  const finishImport = async (result) => {
+  /**
+   * @param {unknown} result
+   * @param {{restored?: boolean}} [options] `restored`: a backup file, whose unlock reports on its audit log
+   */
+  const finishImport = async (result, { restored = false } = {}) => {
     const count = /** @type {{accounts?: unknown[]}} */ (result)?.accounts?.length ?? 0;
     root.replaceChildren();
     history.replaceState(null, '', '#/accounts');
     await app.refresh();
+    if (restored) showAuditLogState(/** @type {{auditLog?: {status: string}}} */ (result)?.auditLog, { restored });
     app.say(`Wallet imported with ${count} account${count === 1 ? '' : 's'}.`, 'success');
   };
 
@@ -408,7 +413,7 @@ export function renderOnboarding(app) {
           app.expectRestart(false);
         }
         password.value = '';
-        await finishImport(result);
+        await finishImport(result, { restored: true });
       })().catch((e) => {
         error.show(e instanceof BackupError ? e.message : describeError(e));
         password.select();

@@ -3,6 +3,7 @@
 import { h, field, formError } from '../lib/dom.js';
 import { withProgress } from '../lib/busy.js';
 import { describeError, errorKind } from '../lib/errors.js';
+import { showAuditLogState } from '../lib/audit-notice.js';
 
 /** @typedef {import('../lib/types.js').App} App */
 
@@ -35,11 +36,12 @@ export function renderUnlock(app) {
       return;
     }
     void (async () => {
-      await withProgress(form, 'Unlocking: deriving the key from your password (Argon2id)…', () =>
+      const result = await withProgress(form, 'Unlocking: deriving the key from your password (Argon2id)…', () =>
         app.request('wallet_unlock', { password: password.value }),
       );
       password.value = '';
       await app.refresh();
+      showAuditLogState(result?.auditLog);
       app.say('Unlocked.', 'success');
     })().catch((e) => {
       error.show(describeError(e));
