@@ -786,6 +786,71 @@ mod tests {
         assert_eq!(again.log.next_seq(), 25);
     }
 
+    /// The scripted history of `fixtures/audit-records-v1-signed.json`: 14 events with
+    /// escapes and non-ASCII text in their details, folded at 6 entries by 3.
+    fn scripted_history(log: &mut AuditLog) -> Vec<AuditRecord> {
+        let mut records = Vec::new();
+        for i in 0..14u64 {
+            let (event, details) = match i % 4 {
+                0 => ("vault.unlocked", json!({})),
+                1 => (
+                    "sign.allowed",
+                    json!({ "method": "personal_sign", "origin": "https://app.example", "i": i }),
+                ),
+                2 => (
+                    "sign.denied",
+                    json!({ "reason": "quote \" backslash \\ tab \t é ✓ \u{1F600}", "n": -3 }),
+                ),
+                _ => (
+                    "policy.set",
+                    json!({ "rules": [{ "allow": ["eip155:1"], "max": "1000000000000000000" }] }),
+                ),
+            };
+            let a = log
+                .append_bounded(
+                    1_764_000_000_000 + i * 1_000,
+                    event,
+                    details,
+                    &nonce(i),
+                    6,
+                    3,
+                )
+                .unwrap();
+            records.push(a.record);
+            if let Some(below) = a.prune_below {
+                records.retain(|r| r.seq >= below);
+            }
+        }
+        records
+    }
+
+    /// Writes `fixtures/audit-records-v1-signed.json` with the code of the day (entries signed
+    /// when appended): run once, on the commit named in the fixtures' README.
+    #[test]
+    #[ignore = "writes a fixture; run once by hand"]
+    fn write_signed_records_fixture() {
+        let mut log = log();
+        let records = scripted_history(&mut log);
+        let export = log.export(1_764_000_100_000).unwrap();
+        let fixture = json!({
+            "slot": hex::encode(log.to_slot().expose_secret()),
+            "records": records
+                .iter()
+                .map(|r| json!({ "seq": r.seq, "bytes": hex::encode(&r.bytes) }))
+                .collect::<Vec<_>>(),
+            "exportedAt": 1_764_000_100_000u64,
+            "jsonl": export.jsonl,
+        });
+        std::fs::write(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/audit-records-v1-signed.json"
+            ),
+            serde_json::to_string_pretty(&fixture).unwrap() + "\n",
+        )
+        .unwrap();
+    }
+
     #[wasm_bindgen_test(unsupported = test)]
     fn slot_corruption_is_reported() {
         assert!(AuditLog::from_legacy_slot(&[], SecretBytes::zeroed())
