@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::keys::ed25519::{Ed25519PrivateKey, Ed25519PublicKey};
-use crate::policy::canonical::{domain_hash, to_canonical_json};
+use crate::policy::canonical::{domain_hash, domain_hash_of_canonical, to_canonical_json};
 use crate::secret::{SecretBytes, SecretVec};
 
 mod record;
@@ -332,7 +332,7 @@ impl AuditLog {
             "seq": seq,
             "time": time_ms,
         });
-        let (line, hash) = Self::hashed_entry(body);
+        let (line, hash) = Self::hashed_entry(&body)?;
         let record = record::seal(&self.record_key, seq, line.as_bytes(), nonce)?;
         self.entries.push_back(line);
         self.next_seq = next;
@@ -350,15 +350,20 @@ impl AuditLog {
 
     /// An entry body with its hash: the line as stored (no `sig`: [`Self::export`] signs)
     /// and the hash (hex).
-    fn hashed_entry(body: Value) -> (String, String) {
-        let hash = domain_hash(ENTRY_LABEL, &body);
-        let mut obj = match body {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        let hash_hex = hex::encode(hash);
-        obj.insert("hash".into(), Value::String(hash_hex.clone()));
-        (to_canonical_json(&Value::Object(obj)), hash_hex)
+    fn hashed_entry(body: &Value) -> Result<(String, String), AuditError> {
+        let canonical = to_canonical_json(body);
+        let hash = hex::encode(domain_hash_of_canonical(ENTRY_LABEL, canonical.as_bytes()));
+        // Canonical order puts `hash` just before `prevHash`, the last member holding a string
+        // (only `seq` and `time`, integers, follow), so the last `,"prevHash":"` is the member.
+        let at = canonical.rfind(",\"prevHash\":\"").ok_or_else(corrupt)?;
+        let (before, after) = canonical.split_at_checked(at).ok_or_else(corrupt)?;
+        let mut line = String::with_capacity(canonical.len().saturating_add(HASH_MEMBER_LEN));
+        line.push_str(before);
+        line.push_str(",\"hash\":\"");
+        line.push_str(&hash);
+        line.push('"');
+        line.push_str(after);
+        Ok((line, hash))
     }
 
     /// A stored entry line as exported: with `sig`, the audit key's Ed25519 signature over its
@@ -734,6 +739,8 @@ fn check_entry(
     Ok((seq, prev.to_owned(), hash.to_owned()))
 }
 
+/// `,"hash":"` + 64 hex digits + `"`.
+const HASH_MEMBER_LEN: usize = 9 + 64 + 1;
 /// `,"sig":"` + 128 hex digits + `"`.
 const SIG_MEMBER_LEN: usize = 8 + 128 + 1;
 
