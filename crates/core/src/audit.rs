@@ -420,19 +420,28 @@ impl AuditLog {
         }
         let mut last: Option<(u64, u64, String)> = None; // (seq, time, hash)
         let take = fold.min(self.entries.len());
+        /// What a fold reads of an entry; `details` is skipped, not built.
+        #[derive(serde::Deserialize)]
+        struct Folded<'a> {
+            seq: u64,
+            time: u64,
+            #[serde(borrow)]
+            event: Cow<'a, str>,
+            #[serde(borrow)]
+            hash: Cow<'a, str>,
+        }
         for line in self.entries.iter().take(take) {
-            let v: Value = serde_json::from_str(line).map_err(|_| corrupt())?;
-            let seq = v.get("seq").and_then(Value::as_u64).ok_or_else(corrupt)?;
-            let time = v.get("time").and_then(Value::as_u64).ok_or_else(corrupt)?;
-            let event = v.get("event").and_then(Value::as_str).ok_or_else(corrupt)?;
-            let hash = v.get("hash").and_then(Value::as_str).ok_or_else(corrupt)?;
+            let f: Folded<'_> = serde_json::from_str(line).map_err(|_| corrupt())?;
             if from.is_none() {
-                from = Some((seq, time));
+                from = Some((f.seq, f.time));
             }
-            let n = events.get(event).and_then(Value::as_u64).unwrap_or(0);
-            events.insert(event.to_owned(), Value::from(n.saturating_add(1)));
+            let n = events
+                .get(f.event.as_ref())
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            events.insert(f.event.into_owned(), Value::from(n.saturating_add(1)));
             total = total.saturating_add(1);
-            last = Some((seq, time, hash.to_owned()));
+            last = Some((f.seq, f.time, f.hash.into_owned()));
         }
         let (Some((from_seq, from_time)), Some((seq, to_time, hash))) = (from, last) else {
             return Ok(None);
