@@ -140,6 +140,17 @@ export async function setupCustodian(Custodian, { auditFill = AUDIT_FILL } = {})
 }
 
 /**
+ * One request as the wallet's host makes it: the request, then `takeSave()` (the host persists
+ * what it returns before answering; web/src/worker-host.ts). Leaving the save untaken would
+ * make every request merge into a save that grows by a record per request, which no host does.
+ */
+export async function requestAndSave(custodian, req) {
+  const result = await custodian.request(req);
+  custodian.takeSave();
+  return result;
+}
+
+/**
  * All cases. Each: {op, impl, kind: 'custodian'|'anchor', note?, run(): result|Promise}.
  * `fx` comes from setupCustodian; `L` holds the loaded libraries (missing ones are null).
  */
@@ -155,11 +166,12 @@ export async function buildCases(L, fx) {
 
   // Custodian, direct calls into the module (the RPC variants are added by the browser page).
   for (const [op, req] of Object.entries(requests)) {
-    cases.push({ op, impl: 'Custodian (direct)', kind: 'custodian', run: () => fx.main.request(req) });
+    cases.push({ op, impl: 'Custodian (direct)', kind: 'custodian', run: () => requestAndSave(fx.main, req) });
   }
   const unlock = (c) => async () => {
     await c.request({ method: 'wallet_lock' });
     const result = await c.request({ method: 'wallet_unlock', params: { password: PASSWORD } });
+    c.takeSave();
     c.takeEvents();
     return result;
   };

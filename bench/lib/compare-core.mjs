@@ -3,7 +3,7 @@
 // `--target web` output (glue + .wasm) loaded under its own URL, so each has its own instance.
 
 import { ETH_PRIVATE_KEY, MESSAGE, PASSWORD } from './fixtures.mjs';
-import { custodianRequests, setupCustodian } from './cases.mjs';
+import { custodianRequests, requestAndSave, setupCustodian } from './cases.mjs';
 import { interleave, timeCase } from './measure.mjs';
 
 const hexBytes = (hex) => Uint8Array.from(hex.replace(/^0x/, '').match(/../g), (b) => parseInt(b, 16));
@@ -60,9 +60,10 @@ export async function compareVariants(variants, { ops, rounds, budgetMs, ed25519
     const unlock = (c) => async () => {
       await c.request({ method: 'wallet_lock' });
       await c.request({ method: 'wallet_unlock', params: { password: PASSWORD } });
+      c.takeSave();
       c.takeEvents();
     };
-    const all = { ...Object.fromEntries(Object.entries(requests).map(([op, req]) => [op, () => fx.main.request(req)])), argon2_64m: unlock(fx.slow), argon2_19m: unlock(fx.main), ...rawSigners(glue, fx) };
+    const all = { ...Object.fromEntries(Object.entries(requests).map(([op, req]) => [op, () => requestAndSave(fx.main, req)])), argon2_64m: unlock(fx.slow), argon2_19m: unlock(fx.main), ...rawSigners(glue, fx) };
     firstCall[v.name] = { loadMs: loaded };
     for (const op of ops) {
       const entry = all[op];

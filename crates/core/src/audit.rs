@@ -2,13 +2,14 @@
 //! sealed record outside the keyring, with the keyring's `audit` slot committing to the head
 //! (`docs/audit-log.md` is the specification). Exported as JSON Lines.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::keys::ed25519::{Ed25519PrivateKey, Ed25519PublicKey};
-use crate::policy::canonical::{domain_hash, to_canonical_json};
+use crate::policy::canonical::{domain_hash, domain_hash_of_canonical, to_canonical_json};
 use crate::secret::{SecretBytes, SecretVec};
 
 mod record;
@@ -218,7 +219,9 @@ impl AuditLog {
             if i == 0 && is_checkpoint(line) {
                 log.checkpoint = Some(line.to_owned());
             } else {
-                log.entries.push_back(line.to_owned());
+                // Stored as this version stores entries; the export signs them again, to the
+                // same bytes.
+                log.entries.push_back(unsigned_entry(line)?);
             }
             log.next_seq = seq.checked_add(1).ok_or_else(corrupt)?;
             log.head_hash = hash;
@@ -274,8 +277,9 @@ impl AuditLog {
         self.key.public_key().to_bytes()
     }
 
-    /// The held lines (checkpoint and entries), each ending in `\n`.
-    pub fn lines(&self) -> String {
+    /// The held lines (checkpoint and entries) as stored, each ending in `\n`: entries
+    /// appended by this version carry no `sig` (only [`Self::export`] signs them).
+    pub fn stored_lines(&self) -> String {
         let mut out = String::new();
         for line in self.checkpoint.iter().chain(self.entries.iter()) {
             out.push_str(line);
@@ -328,7 +332,7 @@ impl AuditLog {
             "seq": seq,
             "time": time_ms,
         });
-        let (line, hash) = self.sign_entry(body);
+        let (line, hash) = Self::hashed_entry(&body)?;
         let record = record::seal(&self.record_key, seq, line.as_bytes(), nonce)?;
         self.entries.push_back(line);
         self.next_seq = next;
@@ -344,18 +348,45 @@ impl AuditLog {
         })
     }
 
-    /// Signs an entry body; the line and its hash (hex).
-    fn sign_entry(&self, body: Value) -> (String, String) {
-        let hash = domain_hash(ENTRY_LABEL, &body);
-        let sig = self.key.sign(&hash);
-        let mut obj = match body {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        let hash_hex = hex::encode(hash);
-        obj.insert("hash".into(), Value::String(hash_hex.clone()));
-        obj.insert("sig".into(), Value::String(hex::encode(sig)));
-        (to_canonical_json(&Value::Object(obj)), hash_hex)
+    /// An entry body with its hash: the line as stored (no `sig`: [`Self::export`] signs)
+    /// and the hash (hex).
+    fn hashed_entry(body: &Value) -> Result<(String, String), AuditError> {
+        let canonical = to_canonical_json(body);
+        let hash = hex::encode(domain_hash_of_canonical(ENTRY_LABEL, canonical.as_bytes()));
+        // Canonical order puts `hash` just before `prevHash`, the last member holding a string
+        // (only `seq` and `time`, integers, follow), so the last `,"prevHash":"` is the member.
+        let at = canonical.rfind(",\"prevHash\":\"").ok_or_else(corrupt)?;
+        let (before, after) = canonical.split_at_checked(at).ok_or_else(corrupt)?;
+        let mut line = String::with_capacity(canonical.len().saturating_add(HASH_MEMBER_LEN));
+        line.push_str(before);
+        line.push_str(",\"hash\":\"");
+        line.push_str(&hash);
+        line.push('"');
+        line.push_str(after);
+        Ok((line, hash))
+    }
+
+    /// A stored entry line as exported: with `sig`, the audit key's Ed25519 signature over its
+    /// hash. Ed25519 is deterministic (RFC 8032), so this is the very line an entry signed
+    /// when appended carried; lines stored that way (records written before entries were
+    /// signed on export) already have it and come back unchanged.
+    fn signed_entry<'a>(&self, line: &'a str) -> Result<Cow<'a, str>, AuditError> {
+        let (before, time) = split_at_time(line).ok_or_else(corrupt)?;
+        if before.ends_with('"') {
+            return Ok(Cow::Borrowed(line));
+        }
+        let (_, hash_hex) = seq_and_hash(line)?;
+        let mut hash = [0u8; 32];
+        hex::decode_to_slice(&hash_hex, &mut hash).map_err(|_| corrupt())?;
+        let sig = hex::encode(self.key.sign(&hash));
+        // Canonical order puts `sig` between `seq` and `time`.
+        let mut out = String::with_capacity(line.len().saturating_add(SIG_MEMBER_LEN));
+        out.push_str(before);
+        out.push_str(",\"sig\":\"");
+        out.push_str(&sig);
+        out.push('"');
+        out.push_str(time);
+        Ok(Cow::Owned(out))
     }
 
     /// Folds the oldest `fold` entries (and any older checkpoint) into one checkpoint; the
@@ -389,19 +420,28 @@ impl AuditLog {
         }
         let mut last: Option<(u64, u64, String)> = None; // (seq, time, hash)
         let take = fold.min(self.entries.len());
+        /// What a fold reads of an entry; `details` is skipped, not built.
+        #[derive(serde::Deserialize)]
+        struct Folded<'a> {
+            seq: u64,
+            time: u64,
+            #[serde(borrow)]
+            event: Cow<'a, str>,
+            #[serde(borrow)]
+            hash: Cow<'a, str>,
+        }
         for line in self.entries.iter().take(take) {
-            let v: Value = serde_json::from_str(line).map_err(|_| corrupt())?;
-            let seq = v.get("seq").and_then(Value::as_u64).ok_or_else(corrupt)?;
-            let time = v.get("time").and_then(Value::as_u64).ok_or_else(corrupt)?;
-            let event = v.get("event").and_then(Value::as_str).ok_or_else(corrupt)?;
-            let hash = v.get("hash").and_then(Value::as_str).ok_or_else(corrupt)?;
+            let f: Folded<'_> = serde_json::from_str(line).map_err(|_| corrupt())?;
             if from.is_none() {
-                from = Some((seq, time));
+                from = Some((f.seq, f.time));
             }
-            let n = events.get(event).and_then(Value::as_u64).unwrap_or(0);
-            events.insert(event.to_owned(), Value::from(n.saturating_add(1)));
+            let n = events
+                .get(f.event.as_ref())
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            events.insert(f.event.into_owned(), Value::from(n.saturating_add(1)));
             total = total.saturating_add(1);
-            last = Some((seq, time, hash.to_owned()));
+            last = Some((f.seq, f.time, f.hash.into_owned()));
         }
         let (Some((from_seq, from_time)), Some((seq, to_time, hash))) = (from, last) else {
             return Ok(None);
@@ -429,7 +469,15 @@ impl AuditLog {
     /// # Errors
     /// [`AuditFailure::CorruptSlot`] if the last held line does not parse.
     pub fn export(&self, now_ms: u64) -> Result<AuditExport, AuditError> {
-        let lines = self.lines();
+        let mut lines = String::new();
+        if let Some(checkpoint) = &self.checkpoint {
+            lines.push_str(checkpoint);
+            lines.push('\n');
+        }
+        for entry in &self.entries {
+            lines.push_str(&self.signed_entry(entry)?);
+            lines.push('\n');
+        }
         let count = self
             .entries
             .len()
@@ -700,6 +748,38 @@ fn check_entry(
     Ok((seq, prev.to_owned(), hash.to_owned()))
 }
 
+/// `,"hash":"` + 64 hex digits + `"`.
+const HASH_MEMBER_LEN: usize = 9 + 64 + 1;
+/// `,"sig":"` + 128 hex digits + `"`.
+const SIG_MEMBER_LEN: usize = 8 + 128 + 1;
+
+/// An entry line split before its last member, `,"time":<integer>}`.
+fn split_at_time(line: &str) -> Option<(&str, &str)> {
+    let at = line.rfind(",\"time\":")?;
+    let (before, time) = line.split_at_checked(at)?;
+    let digits = time.strip_prefix(",\"time\":")?.strip_suffix('}')?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some((before, time))
+}
+
+/// An entry line without its `sig` member (as entries signed on append stored it).
+fn unsigned_entry(line: &str) -> Result<String, AuditError> {
+    let (before, time) = split_at_time(line).ok_or_else(corrupt)?;
+    let Some(unsigned) = before
+        .len()
+        .checked_sub(SIG_MEMBER_LEN)
+        .and_then(|at| before.split_at_checked(at))
+        .filter(|(_, sig)| {
+            sig.strip_prefix(",\"sig\":\"")
+                .and_then(|s| s.strip_suffix('"'))
+                .is_some_and(|s| is_hex(s, 128))
+        })
+        .map(|(unsigned, _)| unsigned)
+    else {
+        return Ok(line.to_owned());
+    };
+    Ok([unsigned, time].concat())
+}
+
 fn is_checkpoint(line: &str) -> bool {
     line.starts_with("{\"checkpoint\"")
 }
@@ -766,7 +846,7 @@ mod tests {
         // 25 entries: compactions at the 11th, 15th, 19th and 23rd fold 4 each, 9 are kept.
         assert_eq!(log.entry_count(), 9);
         assert_eq!(pruned, vec![4, 8, 12, 16]);
-        let lines = log.lines();
+        let lines = log.stored_lines();
         let first = lines.lines().next().unwrap();
         let v: Value = serde_json::from_str(first).unwrap();
         let c = &v["checkpoint"];
@@ -782,8 +862,161 @@ mod tests {
         let again = AuditLog::open(log.to_slot().expose_secret(), &kept).unwrap();
         assert_eq!(again.status, LogStatus::Intact);
         assert_eq!(again.log.entry_count(), log.entry_count());
-        assert_eq!(again.log.lines(), log.lines());
+        assert_eq!(again.log.stored_lines(), log.stored_lines());
         assert_eq!(again.log.next_seq(), 25);
+    }
+
+    /// The scripted history of `fixtures/audit-records-v1-signed.json`: 14 events with
+    /// escapes and non-ASCII text in their details, folded at 6 entries by 3.
+    fn scripted_history(log: &mut AuditLog) -> Vec<AuditRecord> {
+        let mut records = Vec::new();
+        for i in 0..14u64 {
+            let (event, details) = match i % 4 {
+                0 => ("vault.unlocked", json!({})),
+                1 => (
+                    "sign.allowed",
+                    json!({ "method": "personal_sign", "origin": "https://app.example", "i": i }),
+                ),
+                2 => (
+                    "sign.denied",
+                    json!({ "reason": "quote \" backslash \\ tab \t é ✓ \u{1F600}", "n": -3 }),
+                ),
+                _ => (
+                    "policy.set",
+                    json!({ "rules": [{ "allow": ["eip155:1"], "max": "1000000000000000000" }] }),
+                ),
+            };
+            let a = log
+                .append_bounded(
+                    1_764_000_000_000 + i * 1_000,
+                    event,
+                    details,
+                    &nonce(i),
+                    6,
+                    3,
+                )
+                .unwrap();
+            records.push(a.record);
+            if let Some(below) = a.prune_below {
+                records.retain(|r| r.seq >= below);
+            }
+        }
+        records
+    }
+
+    const SIGNED_FIXTURE: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/audit-records-v1-signed.json"
+    ));
+
+    struct Fixture {
+        slot: Vec<u8>,
+        records: Vec<AuditRecord>,
+        exported_at: u64,
+        jsonl: String,
+    }
+
+    fn signed_fixture() -> Fixture {
+        let v: Value = serde_json::from_str(SIGNED_FIXTURE).unwrap();
+        Fixture {
+            slot: hex::decode(v["slot"].as_str().unwrap()).unwrap(),
+            records: v["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| AuditRecord {
+                    seq: r["seq"].as_u64().unwrap(),
+                    bytes: hex::decode(r["bytes"].as_str().unwrap()).unwrap(),
+                })
+                .collect(),
+            exported_at: v["exportedAt"].as_u64().unwrap(),
+            jsonl: v["jsonl"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// Entries are no longer signed when appended, yet the same history exports to the very
+    /// bytes the code that signed on append wrote (the fixture, made by that code).
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_history_exports_byte_for_byte_as_when_entries_were_signed_on_append() {
+        let f = signed_fixture();
+        let mut log = log();
+        let records = scripted_history(&mut log);
+        let export = log.export(f.exported_at).unwrap();
+        assert_eq!(export.jsonl, f.jsonl);
+        assert_eq!(verify(&export.jsonl, &log.public_key()), Ok(6));
+        assert_eq!(log.to_slot().expose_secret(), f.slot.as_slice());
+        // What is stored now: the same entries without `sig`, 137 bytes shorter each.
+        assert_eq!(records.len(), f.records.len());
+        for (new, old) in records.iter().zip(&f.records) {
+            let line = record::open(&log.record_key, new).unwrap();
+            assert!(!line.contains("\"sig\""), "{line}");
+            assert_eq!(new.bytes.len() + SIG_MEMBER_LEN, old.bytes.len());
+        }
+        assert_eq!(f.jsonl.lines().count(), 7);
+    }
+
+    /// Records written when entries were signed on append open, export unchanged, and go on
+    /// with entries stored unsigned.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn records_signed_on_append_open_and_export_unchanged() {
+        let f = signed_fixture();
+        let opened = AuditLog::open(&f.slot, &f.records).unwrap();
+        assert_eq!(opened.status, LogStatus::Intact);
+        let mut old = opened.log;
+        assert_eq!(old.entry_count(), 5);
+        assert_eq!(old.export(f.exported_at).unwrap().jsonl, f.jsonl);
+        // One more entry on the old records and on the same history written now.
+        let mut new = log();
+        scripted_history(&mut new);
+        for l in [&mut old, &mut new] {
+            l.append(1_764_000_050_000, "vault.locked", json!({}), &nonce(14))
+                .unwrap();
+        }
+        let a = old.export(f.exported_at).unwrap().jsonl;
+        assert_eq!(a, new.export(f.exported_at).unwrap().jsonl);
+        assert_eq!(verify(&a, &old.public_key()), Ok(7));
+        // The old records keep their `sig`; the new entry, and every entry written now, has none
+        // (the checkpoint, first, is signed when folded, as before).
+        let unsigned = |l: &AuditLog| {
+            l.stored_lines()
+                .lines()
+                .skip(1)
+                .filter(|line| !line.contains("\"sig\""))
+                .count()
+        };
+        assert_eq!(unsigned(&old), 1);
+        assert_eq!(unsigned(&new), 6);
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_signed_line_loses_its_sig_and_gets_the_same_one_back() {
+        let f = signed_fixture();
+        let log = log();
+        let mut entries = 0;
+        for line in f.jsonl.lines().skip(1).filter(|l| !is_checkpoint(l)) {
+            let unsigned = unsigned_entry(line).unwrap();
+            assert_eq!(unsigned.len() + SIG_MEMBER_LEN, line.len());
+            assert!(!unsigned.contains("\"sig\""));
+            assert_eq!(log.signed_entry(&unsigned).unwrap(), line);
+            // Already signed: unchanged either way.
+            assert_eq!(log.signed_entry(line).unwrap(), line);
+            assert_eq!(unsigned_entry(&unsigned).unwrap(), unsigned);
+            entries += 1;
+        }
+        assert_eq!(entries, 5);
+        for bad in [
+            "",
+            "{}",
+            "{\"time\":}",
+            "{\"seq\":1,\"time\":1x}",
+            "{\"seq\":1}",
+        ] {
+            assert_eq!(
+                log.signed_entry(bad).err().map(|e| e.reason),
+                Some(AuditFailure::CorruptSlot),
+                "{bad}"
+            );
+        }
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -29,7 +29,11 @@ fn stored() -> (Vec<u8>, String, Vec<AuditRecord>) {
                 .record
         })
         .collect();
-    (log.to_slot().expose_secret().to_vec(), log.lines(), records)
+    (
+        log.to_slot().expose_secret().to_vec(),
+        log.stored_lines(),
+        records,
+    )
 }
 
 #[derive(Debug, Clone)]
@@ -86,7 +90,7 @@ proptest! {
             prop_assert_eq!(opened.status, LogStatus::Intact);
         }
         if opened.status == LogStatus::Intact {
-            prop_assert_eq!(opened.log.lines(), lines.clone());
+            prop_assert_eq!(opened.log.stored_lines(), lines.clone());
             prop_assert_eq!(opened.log.next_seq(), 6);
         } else {
             prop_assert!(!unchanged);

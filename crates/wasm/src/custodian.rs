@@ -71,6 +71,26 @@ fn records_from_js(array: &js_sys::Array) -> Vec<AuditRecord> {
         .collect()
 }
 
+/// The member names of `takeSave`'s object, made once: a JS string made from Rust text costs a
+/// call out of the module and a UTF-8 decode each time, and a save is taken after every request.
+struct SaveKeys {
+    bytes: JsValue,
+    generation: JsValue,
+    seq: JsValue,
+    audit_records: JsValue,
+    audit_prune_below: JsValue,
+}
+
+thread_local! {
+    static SAVE_KEYS: SaveKeys = SaveKeys {
+        bytes: "bytes".into(),
+        generation: "generation".into(),
+        seq: "seq".into(),
+        audit_records: "auditRecords".into(),
+        audit_prune_below: "auditPruneBelow".into(),
+    };
+}
+
 #[wasm_bindgen]
 impl Custodian {
     /// A wallet over the vault bytes and the audit records (`[{seq, bytes}]`) the host stored
@@ -123,26 +143,28 @@ impl Custodian {
         let Some(save) = self.host.take_save() else {
             return JsValue::UNDEFINED;
         };
-        let out = js_sys::Object::new();
-        // Reflect::set only fails on non-objects; the targets are fresh plain objects.
-        if let Some(sealed) = &save.vault {
-            let bytes = js_sys::Uint8Array::from(sealed.bytes.as_slice());
-            let _ = js_sys::Reflect::set(&out, &"bytes".into(), &bytes);
-            let _ = js_sys::Reflect::set(&out, &"generation".into(), &js_number(sealed.generation));
-        }
-        let records = js_sys::Array::new();
-        for r in &save.audit_records {
-            let record = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&record, &"seq".into(), &js_number(r.seq));
-            let bytes = js_sys::Uint8Array::from(r.bytes.as_slice());
-            let _ = js_sys::Reflect::set(&record, &"bytes".into(), &bytes);
-            records.push(&record);
-        }
-        let _ = js_sys::Reflect::set(&out, &"auditRecords".into(), &records);
-        if let Some(below) = save.prune_below {
-            let _ = js_sys::Reflect::set(&out, &"auditPruneBelow".into(), &js_number(below));
-        }
-        out.into()
+        SAVE_KEYS.with(|k| {
+            let out = js_sys::Object::new();
+            // Reflect::set only fails on non-objects; the targets are fresh plain objects.
+            if let Some(sealed) = &save.vault {
+                let bytes = js_sys::Uint8Array::from(sealed.bytes.as_slice());
+                let _ = js_sys::Reflect::set(&out, &k.bytes, &bytes);
+                let _ = js_sys::Reflect::set(&out, &k.generation, &js_number(sealed.generation));
+            }
+            let records = js_sys::Array::new();
+            for r in &save.audit_records {
+                let record = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&record, &k.seq, &js_number(r.seq));
+                let bytes = js_sys::Uint8Array::from(r.bytes.as_slice());
+                let _ = js_sys::Reflect::set(&record, &k.bytes, &bytes);
+                records.push(&record);
+            }
+            let _ = js_sys::Reflect::set(&out, &k.audit_records, &records);
+            if let Some(below) = save.prune_below {
+                let _ = js_sys::Reflect::set(&out, &k.audit_prune_below, &js_number(below));
+            }
+            out.into()
+        })
     }
 
     /// Provider events caused by the last request: `[{event, data}]`.

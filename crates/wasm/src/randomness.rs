@@ -18,6 +18,7 @@
 //! `docs/threat-model.md` §Randomness.
 
 use custodian_core::api::{ApiError, Env, ProviderEvent, RpcRequest, Wallet, WalletSave};
+use custodian_core::secret::SecretBytes;
 use rand_core::{CryptoRng, RngCore};
 use serde_json::Value;
 
@@ -107,6 +108,82 @@ impl<S: RngCore> RngCore for Guarded<'_, S> {
 /// Only as secure as the source it wraps, and a failed draw discards the whole request.
 impl<S: RngCore + CryptoRng> CryptoRng for Guarded<'_, S> {}
 
+/// How many bytes one call to the source fetches for a request's small draws: an audited
+/// request draws two 24-byte nonces (the audit record's and the vault's).
+const BATCH: usize = 64;
+
+/// Serves one request's small draws from a single call to `source`. Each draw from the
+/// platform is a call out of the module into `crypto.getRandomValues` whose fixed cost is
+/// many times that of the bytes (docs/benchmarks.md, "Per-request overhead"). Every byte is
+/// handed out once and wiped from the buffer as it is; what is left when the request ends is
+/// wiped on drop. Draws larger than the batch go to the source directly.
+pub struct Batched<'a, S: RngCore> {
+    source: &'a mut S,
+    buffer: SecretBytes<BATCH>,
+    /// Bytes of `buffer` not handed out yet: `buffer[BATCH - left..]`.
+    left: usize,
+}
+
+impl<'a, S: RngCore> Batched<'a, S> {
+    /// Draws from `source`, nothing fetched yet.
+    pub fn new(source: &'a mut S) -> Self {
+        Self {
+            source,
+            buffer: SecretBytes::zeroed(),
+            left: 0,
+        }
+    }
+}
+
+impl<S: RngCore> RngCore for Batched<'_, S> {
+    fn next_u32(&mut self) -> u32 {
+        rand_core::impls::next_u32_via_fill(self)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        rand_core::impls::next_u64_via_fill(self)
+    }
+
+    /// Leaves `dest` zeroed on failure; callers use [`Guarded`], which notices.
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        if self.try_fill_bytes(dest).is_err() {
+            dest.fill(0);
+        }
+    }
+
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+        if dest.len() > BATCH {
+            return self.source.try_fill_bytes(dest);
+        }
+        if dest.len() > self.left {
+            self.left = 0;
+            self.source
+                .try_fill_bytes(self.buffer.expose_secret_mut())?;
+            self.left = BATCH;
+        }
+        let start = BATCH.saturating_sub(self.left);
+        let end = start.saturating_add(dest.len());
+        let taken = self
+            .buffer
+            .expose_secret_mut()
+            .get_mut(start..end)
+            .ok_or_else(|| rand_core::Error::from(BATCH_BROKEN))?;
+        dest.copy_from_slice(taken);
+        taken.fill(0);
+        self.left = self.left.saturating_sub(dest.len());
+        Ok(())
+    }
+}
+
+impl<S: RngCore + CryptoRng> CryptoRng for Batched<'_, S> {}
+
+/// Unreachable (`left` never exceeds the batch); a failed draw rather than a panic.
+const BATCH_BROKEN: core::num::NonZeroU32 =
+    match core::num::NonZeroU32::new(rand_core::Error::CUSTOM_START) {
+        Some(code) => code,
+        None => core::num::NonZeroU32::MIN,
+    };
+
 /// The wallet as the module holds it: requests, the save and the events to hand to the host,
 /// and whether the random source has failed.
 pub struct Host {
@@ -153,7 +230,8 @@ impl Host {
         }
         self.held_events.extend(self.wallet.take_events());
 
-        let mut rng = Guarded::new(source);
+        let mut batched = Batched::new(source);
+        let mut rng = Guarded::new(&mut batched);
         let mut env = Env {
             rng: &mut rng,
             now_ms,
@@ -202,6 +280,7 @@ mod tests {
         counter: u8,
         budget: usize,
         drawn: usize,
+        calls: usize,
     }
 
     impl Source {
@@ -213,6 +292,7 @@ mod tests {
                 counter: 1,
                 budget,
                 drawn: 0,
+                calls: 0,
             }
         }
     }
@@ -228,6 +308,7 @@ mod tests {
             panic!("the guard must only call try_fill_bytes");
         }
         fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+            self.calls += 1;
             if self.drawn.saturating_add(dest.len()) > self.budget {
                 return Err(rand_core::Error::from(
                     core::num::NonZeroU32::new(rand_core::Error::CUSTOM_START).unwrap(),
@@ -376,6 +457,46 @@ mod tests {
             ));
             assert_eq!(accounts_in(&stored), accounts);
         }
+    }
+
+    #[test]
+    fn small_draws_share_one_call_and_every_byte_is_used_once() {
+        let mut source = Source::good();
+        let mut batched = Batched::new(&mut source);
+        let (mut a, mut b, mut c, mut big) = ([0u8; 24], [0u8; 24], [0u8; 24], [0u8; 100]);
+        batched.fill_bytes(&mut a);
+        batched.fill_bytes(&mut b);
+        // Both nonces of an audited request from the first 48 bytes of one call; what was
+        // handed out is no longer in the buffer.
+        assert_eq!(a.to_vec(), (1..=24).collect::<Vec<u8>>());
+        assert_eq!(b.to_vec(), (25..=48).collect::<Vec<u8>>());
+        assert_eq!(batched.buffer.expose_secret()[..48], [0u8; 48]);
+        // 16 bytes left, 24 wanted: they are dropped, a new batch is fetched.
+        batched.fill_bytes(&mut c);
+        assert_eq!(c.to_vec(), (65..=88).collect::<Vec<u8>>());
+        // Larger than a batch: straight from the source.
+        batched.fill_bytes(&mut big);
+        assert_eq!(big[0], 129);
+        drop(batched);
+        assert_eq!((source.calls, source.drawn), (3, 64 + 64 + 100));
+    }
+
+    #[test]
+    fn a_failed_batch_fails_the_draw() {
+        let mut source = Source::failing_after(BATCH - 1);
+        let mut batched = Batched::new(&mut source);
+        assert!(batched.try_fill_bytes(&mut [0u8; 1]).is_err());
+        let mut source = Source::good();
+        let mut guarded = Guarded::new(&mut source);
+        guarded.fill_bytes(&mut [0u8; 1]);
+        assert!(!guarded.failed());
+        let mut source = Source::failing_after(BATCH - 1);
+        let mut batched = Batched::new(&mut source);
+        let mut guarded = Guarded::new(&mut batched);
+        let mut nonce = [7u8; 24];
+        guarded.fill_bytes(&mut nonce);
+        assert!(guarded.failed());
+        assert_eq!(nonce, [0u8; 24]);
     }
 
     #[test]

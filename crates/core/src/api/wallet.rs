@@ -62,15 +62,34 @@ impl WalletSave {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
-        let mut by_seq: std::collections::BTreeMap<u64, AuditRecord> =
-            self.audit_records.into_iter().map(|r| (r.seq, r)).collect();
-        by_seq.extend(newer.audit_records.into_iter().map(|r| (r.seq, r)));
+        // A host that takes saves rarely holds one that grows by a record per request: the
+        // usual case, newer records all after the held ones, appends them and touches nothing
+        // else (rebuilding the whole list made each request cost in proportion to the records
+        // held).
+        let keep = |r: &AuditRecord| prune_below.is_none_or(|p| r.seq >= p);
+        let newer_records: Vec<AuditRecord> =
+            newer.audit_records.into_iter().filter(keep).collect();
+        let follows = match (self.audit_records.last(), newer_records.first()) {
+            (Some(held), Some(first)) => first.seq > held.seq,
+            _ => true,
+        } && newer_records.is_sorted_by(|a, b| a.seq < b.seq);
+        let mut audit_records = if follows {
+            let mut records = self.audit_records;
+            records.extend(newer_records);
+            records
+        } else {
+            let mut by_seq: std::collections::BTreeMap<u64, AuditRecord> =
+                self.audit_records.into_iter().map(|r| (r.seq, r)).collect();
+            by_seq.extend(newer_records.into_iter().map(|r| (r.seq, r)));
+            by_seq.into_values().collect()
+        };
+        // Ascending: if the first is kept, all are.
+        if audit_records.first().is_some_and(|r| !keep(r)) {
+            audit_records.retain(keep);
+        }
         WalletSave {
             vault: newer.vault.or(self.vault),
-            audit_records: by_seq
-                .into_values()
-                .filter(|r| prune_below.is_none_or(|p| r.seq >= p))
-                .collect(),
+            audit_records,
             prune_below,
         }
     }
@@ -414,5 +433,57 @@ pub(crate) fn vault_error(e: VaultError) -> ApiError {
 impl From<VaultError> for ApiError {
     fn from(e: VaultError) -> Self {
         vault_error(e)
+    }
+}
+
+#[cfg(test)]
+mod save_tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn save(seqs: &[u64], tag: u8, prune_below: Option<u64>) -> WalletSave {
+        WalletSave {
+            vault: None,
+            audit_records: seqs
+                .iter()
+                .map(|&seq| AuditRecord {
+                    seq,
+                    bytes: vec![tag],
+                })
+                .collect(),
+            prune_below,
+        }
+    }
+
+    fn view(s: &WalletSave) -> Vec<(u64, u8)> {
+        s.audit_records
+            .iter()
+            .map(|r| (r.seq, r.bytes[0]))
+            .collect()
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn merging_keeps_one_record_per_seq_ascending_the_newer_winning_and_prunes() {
+        // The usual case: one more record after the held ones.
+        let m = save(&[3, 4], 1, None).merge(save(&[5], 2, None));
+        assert_eq!(view(&m), vec![(3, 1), (4, 1), (5, 2)]);
+        // A record for a held seq (an abandoned history written over): the newer one, in order.
+        let m = save(&[3, 4, 5], 1, None).merge(save(&[4, 6], 2, None));
+        assert_eq!(view(&m), vec![(3, 1), (4, 2), (5, 1), (6, 2)]);
+        let m = save(&[5, 6], 1, None).merge(save(&[2], 2, None));
+        assert_eq!(view(&m), vec![(2, 2), (5, 1), (6, 1)]);
+        // A fold in the newer save drops held records below its bound, and the bound stays.
+        let m = save(&[3, 4, 5], 1, Some(2)).merge(save(&[6], 2, Some(5)));
+        assert_eq!(view(&m), vec![(5, 1), (6, 2)]);
+        assert_eq!(m.prune_below, Some(5));
+        let m = save(&[6], 1, Some(5)).merge(save(&[7], 2, Some(3)));
+        assert_eq!((view(&m), m.prune_below), (vec![(6, 1), (7, 2)], Some(5)));
+        // Newer records below an older bound go too.
+        let m = save(&[6], 1, Some(5)).merge(save(&[4, 7], 2, None));
+        assert_eq!((view(&m), m.prune_below), (vec![(6, 1), (7, 2)], Some(5)));
+        assert_eq!(
+            view(&WalletSave::default().merge(save(&[1], 2, None))),
+            vec![(1, 2)]
+        );
     }
 }

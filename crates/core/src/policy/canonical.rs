@@ -9,40 +9,48 @@ use sha2::{Digest, Sha256};
 
 /// `value` as canonical JSON: no whitespace, members sorted by name, serde_json's escaping.
 pub fn to_canonical_json(value: &Value) -> String {
-    let mut out = String::new();
+    // Only serde_json's output and ASCII punctuation go in, so the bytes are UTF-8.
+    String::from_utf8(canonical_bytes(value)).unwrap_or_default()
+}
+
+/// [`to_canonical_json`] as bytes.
+pub fn canonical_bytes(value: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
     write(value, &mut out);
     out
 }
 
-fn write(value: &Value, out: &mut String) {
+// Scalars and names go through serde_json's writer straight into `out` (no string per
+// value): this runs on every request (the request hash, the audit entry).
+fn write(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {
-            // Scalars: serde_json's own writer, which cannot fail for these.
-            out.push_str(&serde_json::to_string(value).unwrap_or_default());
+            // Writing into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, value);
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
         Value::Object(map) => {
             let mut members: Vec<(&String, &Value)> = map.iter().collect();
             members.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
+            out.push(b'{');
             for (i, (name, item)) in members.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&serde_json::to_string(name).unwrap_or_default());
-                out.push(':');
+                let _ = serde_json::to_writer(&mut *out, name);
+                out.push(b':');
                 write(item, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
     }
 }
@@ -50,10 +58,15 @@ fn write(value: &Value, out: &mut String) {
 /// `SHA-256(label || 0x00 || canonical_json(value))`: every hash Custodian signs or compares
 /// over JSON carries its purpose, so one kind can never be mistaken for another.
 pub fn domain_hash(label: &str, value: &Value) -> [u8; 32] {
+    domain_hash_of_canonical(label, &canonical_bytes(value))
+}
+
+/// [`domain_hash`] of a value already in canonical form.
+pub fn domain_hash_of_canonical(label: &str, canonical: &[u8]) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(label.as_bytes());
     h.update([0u8]);
-    h.update(to_canonical_json(value).as_bytes());
+    h.update(canonical);
     h.finalize().into()
 }
 

@@ -10,7 +10,7 @@
 //! escapes a phrase or a hex key (they are plain ASCII), so this only concerns odd passphrases.
 
 use super::VaultError;
-use crate::keys::{ed25519::Ed25519PrivateKey, secp256k1::Secp256k1PrivateKey, Curve};
+use crate::keys::{secp256k1::Secp256k1PrivateKey, Curve};
 use crate::secret::{SecretBytes, SecretString, SecretVec};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -203,7 +203,10 @@ impl Keyring {
                 Curve::Secp256k1 => {
                     Secp256k1PrivateKey::from_bytes(key.secret.expose_secret()).is_ok()
                 }
-                Curve::Ed25519 => Ed25519PrivateKey::from_bytes(key.secret.expose_secret()).is_ok(),
+                // Any 32 bytes are an Ed25519 seed (RFC 8032 §5.1.5), and the length is in the
+                // type. Making the key here would cost a base-point multiplication on every
+                // save of a wallet holding an imported Solana key.
+                Curve::Ed25519 => true,
             };
             if !ok {
                 return Err(VaultError::InvalidKeyring(
@@ -317,12 +320,11 @@ impl Keyring {
             sites: &self.sites,
             blocked_sites: &self.blocked_sites,
         };
-        // Two passes: measure, then write into a buffer that is big enough from the start.
-        let mut counter = ByteCounter(0);
-        serde_json::to_writer(&mut counter, &wire).map_err(|_| VaultError::TooLarge)?;
-        let mut out = Zeroizing::new(Vec::with_capacity(counter.0));
-        serde_json::to_writer(&mut *out, &wire).map_err(|_| VaultError::TooLarge)?;
-        Ok(out)
+        // One pass into a buffer that wipes what it outgrows (a second pass to measure first
+        // cost as much as the first, on every save).
+        let mut out = WipingBuffer(Zeroizing::new(Vec::with_capacity(PLAINTEXT_CAPACITY)));
+        serde_json::to_writer(&mut out, &wire).map_err(|_| VaultError::TooLarge)?;
+        Ok(out.0)
     }
 
     /// Parses a plaintext of any keyring version this build knows.
@@ -411,11 +413,29 @@ fn parse_hex_key(text: &str) -> Result<SecretBytes<32>, VaultError> {
     Ok(SecretBytes::from_array(&mut raw))
 }
 
-struct ByteCounter(usize);
+/// Room for a keyring of a few accounts without growing (the buffer is wiped on drop, so its
+/// size is memset work, not a leak).
+const PLAINTEXT_CAPACITY: usize = 4096;
 
-impl std::io::Write for ByteCounter {
+/// A plaintext being written: when it must grow, it moves to a buffer twice as large and the
+/// old one is wiped as it is dropped, so no copy of the plaintext is left in freed memory.
+struct WipingBuffer(Zeroizing<Vec<u8>>);
+
+impl std::io::Write for WipingBuffer {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0 = self.0.saturating_add(buf.len());
+        let needed = self
+            .0
+            .len()
+            .checked_add(buf.len())
+            .ok_or(std::io::ErrorKind::OutOfMemory)?;
+        if needed > self.0.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(
+                needed.max(self.0.capacity().saturating_mul(2)),
+            ));
+            bigger.extend_from_slice(&self.0);
+            self.0 = bigger;
+        }
+        self.0.extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -586,6 +606,20 @@ mod tests {
             sites: Vec::new(),
             blocked_sites: Vec::new(),
         }
+    }
+
+    /// The buffer starts at 4 KiB and grows (wiping what it leaves) for a larger keyring.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_plaintext_larger_than_the_first_buffer_is_written_whole() {
+        let mut k = sample();
+        k.policy = SecretVec::new((0..20_000u32).map(|i| (i % 251) as u8).collect());
+        let text = k.to_plaintext().unwrap();
+        assert!(text.len() > 6 * PLAINTEXT_CAPACITY, "{}", text.len());
+        let small = sample().to_plaintext().unwrap();
+        assert!(small.len() < PLAINTEXT_CAPACITY);
+        let back = Keyring::from_plaintext(&text).unwrap();
+        assert_eq!(back.policy.expose_secret(), k.policy.expose_secret());
+        assert_eq!(back.to_plaintext().unwrap(), text);
     }
 
     #[wasm_bindgen_test(unsupported = test)]
