@@ -4,11 +4,17 @@
 // before it lands. See docs/benchmarks.md.
 //
 //   node bench/compare.mjs NAME=DIR NAME=DIR ... [--ops personal_sign,eip1559] [--rounds N]
-//                          [--budget MS] [--node | --browser]
+//                          [--budget MS] [--node | --browser] [--take-save]
 //
 // Each DIR holds a wasm-bindgen `--target web` output: custodian_wasm.js and
 // custodian_wasm_bg.wasm (e.g. web/pkg, or a copy built from a branch). The first is the
 // baseline; ratios are ops/s against it.
+//
+// --take-save calls takeSave() after every signing request, as the wallet's Worker persists
+// after each request. Without it the save is never taken during timing (the figures of
+// bench/run.mjs's "Custodian (direct)" cases), so the pending audit records pile up to the
+// log's bound and every request also merges them (WalletSave::merge): a quarter of a
+// personal_sign in the profile (docs/benchmarks.md, "The allocator").
 
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -23,7 +29,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 function parseArgs(argv) {
-  const o = { variants: [], ops: ['personal_sign', 'eip1559', 'eip712', 'ed25519', 'solana_transfer', 'noop'], rounds: 7, budgetMs: 300, node: false, browser: false };
+  const o = { variants: [], ops: ['personal_sign', 'eip1559', 'eip712', 'ed25519', 'solana_transfer', 'noop'], rounds: 7, budgetMs: 300, node: false, browser: false, takeSave: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--ops') o.ops = argv[++i].split(',');
@@ -31,6 +37,7 @@ function parseArgs(argv) {
     else if (a === '--budget') o.budgetMs = Number(argv[++i]);
     else if (a === '--node') o.node = true;
     else if (a === '--browser') o.browser = true;
+    else if (a === '--take-save') o.takeSave = true;
     else if (a.includes('=')) {
       const [name, dir] = a.split('=');
       o.variants.push({ name, dir: resolve(dir) });
@@ -78,7 +85,7 @@ async function runBrowser(o) {
     page.on('console', (m) => m.text().startsWith('[bench]') && console.log(`[chromium] ${m.text().slice(8)}`));
     await page.goto(`${server.url}/bench/browser/compare.html`);
     await page.waitForFunction(() => typeof window.runCompare === 'function');
-    return await page.evaluate((opts) => window.runCompare(opts), { variants, ops: o.ops, rounds: o.rounds, budgetMs: o.budgetMs }, { timeout: 0 });
+    return await page.evaluate((opts) => window.runCompare(opts), { variants, ops: o.ops, rounds: o.rounds, budgetMs: o.budgetMs, takeSave: o.takeSave }, { timeout: 0 });
   } finally {
     await context.close();
     await server.close();

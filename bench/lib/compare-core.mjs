@@ -28,7 +28,7 @@ function rawSigners(glue, fx) {
  * `variants`: [{name, load: async () => ({Custodian, memory})}]; `ed25519`: @noble/curves'
  * ed25519 (for the Solana fixture). Returns {name: {op: {opsPerSec, ...}}, firstCall: {...}}.
  */
-export async function compareVariants(variants, { ops, rounds, budgetMs, ed25519, anchors = null, log = () => {} }) {
+export async function compareVariants(variants, { ops, rounds, budgetMs, ed25519, anchors = null, takeSave = false, log = () => {} }) {
   const runners = [];
   let solSeed = null;
   // Raw-signing anchors (ethers, @noble) in the same loop, so `*_raw` ratios come from one run.
@@ -62,7 +62,14 @@ export async function compareVariants(variants, { ops, rounds, budgetMs, ed25519
       await c.request({ method: 'wallet_unlock', params: { password: PASSWORD } });
       c.takeEvents();
     };
-    const all = { ...Object.fromEntries(Object.entries(requests).map(([op, req]) => [op, () => fx.main.request(req)])), argon2_64m: unlock(fx.slow), argon2_19m: unlock(fx.main), ...rawSigners(glue, fx) };
+    // `takeSave`: persist after each request as the wallet's Worker does (bench/compare.mjs).
+    const send = takeSave
+      ? (req) => async () => {
+          await fx.main.request(req);
+          fx.main.takeSave();
+        }
+      : (req) => () => fx.main.request(req);
+    const all = { ...Object.fromEntries(Object.entries(requests).map(([op, req]) => [op, send(req)])), argon2_64m: unlock(fx.slow), argon2_19m: unlock(fx.main), ...rawSigners(glue, fx) };
     firstCall[v.name] = { loadMs: loaded };
     for (const op of ops) {
       const entry = all[op];

@@ -16,15 +16,9 @@ mod plain_json;
 pub mod randomness;
 pub use custodian::Custodian;
 
-// Every request allocates a lot of small, short-lived blocks (JSON values, strings, EIP-712's
-// dyn-abi types); talc serves them faster than Rust's default wasm32 allocator, dlmalloc
-// (docs/benchmarks.md, "The allocator"). Single-threaded wasm only (the module is built without
-// `atomics`): `new_wasm` refuses to compile anywhere else. The native CLI and the native tests
-// keep the system allocator. Out of memory stays an abort, as with dlmalloc: talc returns null
-// when `memory.grow` fails and std's allocation-error handler traps.
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+// No `#[global_allocator]`: Rust's default wasm32 allocator (dlmalloc) is kept. The allocator
+// takes 2.5-10 % of a request, and talc and rlsf measured within noise of it
+// (docs/benchmarks.md, "The allocator").
 
 /// The version of this module, so the page can show which build it runs.
 #[wasm_bindgen(js_name = version)]
