@@ -147,7 +147,7 @@ impl Host {
         // A newer vault supersedes an older one; audit records accumulate.
         if let Some(save) = self.wallet.take_save() {
             self.held_save = Some(match self.held_save.take() {
-                Some(older) => older.merge(save),
+                Some(older) => combine(older, save),
                 None => save,
             });
         }
@@ -177,7 +177,7 @@ impl Host {
     pub fn take_save(&mut self) -> Option<WalletSave> {
         let newest = self.wallet.take_save();
         match (self.held_save.take(), newest) {
-            (Some(older), Some(newer)) => Some(older.merge(newer)),
+            (Some(older), Some(newer)) => Some(combine(older, newer)),
             (older, newer) => newer.or(older),
         }
     }
@@ -187,6 +187,43 @@ impl Host {
         let mut events = core::mem::take(&mut self.held_events);
         events.extend(self.wallet.take_events());
         events
+    }
+}
+
+/// `older` then `newer` as one save, exactly as [`WalletSave::merge`] combines them, without
+/// its cost in the usual case. `merge` rebuilds an ordered map of every held record, so while
+/// the host leaves the save untaken (requests queued behind a slow IndexedDB write, or a
+/// benchmark) each request cost time in proportion to the records held, a quarter of a
+/// `personal_sign` with a full log (docs/benchmarks.md, "The allocator"). The log only
+/// appends: when `newer`'s records all come after `older`'s, the union is the two lists one
+/// after the other, and only the pruned prefix has to go.
+///
+/// Saves list their records ascending, one per seq (`WalletSave`'s contract, which `merge`
+/// and this function keep); `newer`'s order is checked anyway, as it costs only its own
+/// records. Anything else (a seq of `newer` at or below one held) goes through `merge`.
+fn combine(older: WalletSave, newer: WalletSave) -> WalletSave {
+    let ascending = newer.audit_records.is_sorted_by(|a, b| a.seq < b.seq);
+    let after = match (older.audit_records.last(), newer.audit_records.first()) {
+        (Some(last), Some(first)) => last.seq < first.seq,
+        _ => true,
+    };
+    if !(ascending && after) {
+        return older.merge(newer);
+    }
+    let prune_below = match (older.prune_below, newer.prune_below) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let mut audit_records = older.audit_records;
+    audit_records.extend(newer.audit_records);
+    if let Some(below) = prune_below {
+        let pruned = audit_records.partition_point(|r| r.seq < below);
+        audit_records.drain(..pruned);
+    }
+    WalletSave {
+        vault: newer.vault.or(older.vault),
+        audit_records,
+        prune_below,
     }
 }
 
@@ -412,4 +449,71 @@ mod tests {
         );
         assert!(host.take_save().is_none());
     }
+
+    /// A save with the given vault generation (if any), records (seq, first byte) and bound.
+    fn save(vault: Option<u64>, records: &[(u64, u8)], prune_below: Option<u64>) -> WalletSave {
+        use custodian_core::audit::AuditRecord;
+        use custodian_core::vault::SealedVault;
+        WalletSave {
+            vault: vault.map(|generation| SealedVault {
+                bytes: vec![generation as u8; 3],
+                generation,
+            }),
+            audit_records: records
+                .iter()
+                .map(|&(seq, byte)| AuditRecord {
+                    seq,
+                    bytes: vec![byte, 0xAA],
+                })
+                .collect(),
+            prune_below,
+        }
+    }
+
+    type Case = (
+        (Option<u64>, &'static [(u64, u8)], Option<u64>),
+        (Option<u64>, &'static [(u64, u8)], Option<u64>),
+    );
+
+    /// The fast path and the fallback both give exactly `WalletSave::merge`'s result.
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
+    fn combine_equals_merge() {
+        let cases: &[Case] = &[
+            // The usual case: the log continues.
+            ((Some(1), &[(0, 1), (1, 1)], None), (Some(2), &[(2, 2)], None)),
+            // No new vault, no records on one side or the other.
+            ((Some(1), &[(0, 1)], None), (None, &[(1, 2)], None)),
+            ((None, &[], None), (Some(2), &[(5, 2), (6, 2)], None)),
+            ((Some(1), &[(3, 1)], None), (Some(2), &[], None)),
+            // A fold: the newer save prunes below 2, inside the held records.
+            ((Some(1), &[(0, 1), (1, 1), (2, 1)], None), (Some(2), &[(3, 2)], Some(2))),
+            // Both prune; the higher bound wins and may cut the newer records too.
+            ((None, &[(4, 1), (5, 1)], Some(4)), (None, &[(6, 2), (7, 2)], Some(7))),
+            ((None, &[(4, 1)], Some(9)), (None, &[(6, 2)], Some(3))),
+            // Overlap: the newer record of a seq wins (fallback).
+            ((Some(1), &[(0, 1), (1, 1)], None), (Some(2), &[(1, 2), (2, 2)], None)),
+            // Out of order in the newer save (fallback sorts).
+            ((None, &[(0, 1)], None), (None, &[(3, 2), (2, 2)], None)),
+            // Newer records before the held ones (fallback).
+            ((None, &[(5, 1)], None), (None, &[(1, 2)], Some(0))),
+        ];
+        let mut count = 0;
+        for ((ov, or, op), (nv, nr, np)) in cases {
+            let expected = save(*ov, or, *op).merge(save(*nv, nr, *np));
+            let got = combine(save(*ov, or, *op), save(*nv, nr, *np));
+            assert_eq!(got, expected, "older {or:?}/{op:?}, newer {nr:?}/{np:?}");
+            count += 1;
+        }
+        assert_eq!(count, 10);
+        // One spelled out: the fold case keeps seqs 2 and 3 and the newer vault.
+        let folded = combine(
+            save(Some(1), &[(0, 1), (1, 1), (2, 1)], None),
+            save(Some(2), &[(3, 2)], Some(2)),
+        );
+        let seqs: Vec<u64> = folded.audit_records.iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, vec![2, 3]);
+        assert_eq!(folded.vault.map(|v| v.generation), Some(2));
+        assert_eq!(folded.prune_below, Some(2));
+    }
+
 }
