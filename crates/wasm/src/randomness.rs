@@ -480,18 +480,30 @@ mod tests {
     fn combine_equals_merge() {
         let cases: &[Case] = &[
             // The usual case: the log continues.
-            ((Some(1), &[(0, 1), (1, 1)], None), (Some(2), &[(2, 2)], None)),
+            (
+                (Some(1), &[(0, 1), (1, 1)], None),
+                (Some(2), &[(2, 2)], None),
+            ),
             // No new vault, no records on one side or the other.
             ((Some(1), &[(0, 1)], None), (None, &[(1, 2)], None)),
             ((None, &[], None), (Some(2), &[(5, 2), (6, 2)], None)),
             ((Some(1), &[(3, 1)], None), (Some(2), &[], None)),
             // A fold: the newer save prunes below 2, inside the held records.
-            ((Some(1), &[(0, 1), (1, 1), (2, 1)], None), (Some(2), &[(3, 2)], Some(2))),
+            (
+                (Some(1), &[(0, 1), (1, 1), (2, 1)], None),
+                (Some(2), &[(3, 2)], Some(2)),
+            ),
             // Both prune; the higher bound wins and may cut the newer records too.
-            ((None, &[(4, 1), (5, 1)], Some(4)), (None, &[(6, 2), (7, 2)], Some(7))),
+            (
+                (None, &[(4, 1), (5, 1)], Some(4)),
+                (None, &[(6, 2), (7, 2)], Some(7)),
+            ),
             ((None, &[(4, 1)], Some(9)), (None, &[(6, 2)], Some(3))),
             // Overlap: the newer record of a seq wins (fallback).
-            ((Some(1), &[(0, 1), (1, 1)], None), (Some(2), &[(1, 2), (2, 2)], None)),
+            (
+                (Some(1), &[(0, 1), (1, 1)], None),
+                (Some(2), &[(1, 2), (2, 2)], None),
+            ),
             // Out of order in the newer save (fallback sorts).
             ((None, &[(0, 1)], None), (None, &[(3, 2), (2, 2)], None)),
             // Newer records before the held ones (fallback).
@@ -515,5 +527,4 @@ mod tests {
         assert_eq!(folded.vault.map(|v| v.generation), Some(2));
         assert_eq!(folded.prune_below, Some(2));
     }
-
 }
