@@ -193,7 +193,7 @@ impl Host {
 /// `older` then `newer` as one save, exactly as [`WalletSave::merge`] combines them, without
 /// its cost in the usual case. `merge` rebuilds an ordered map of every held record, so while
 /// the host leaves the save untaken (requests queued behind a slow IndexedDB write, or a
-/// benchmark) each request cost time in proportion to the records held, a quarter of a
+/// benchmark) each request cost time in proportion to the records held, up to a third of a
 /// `personal_sign` with a full log (docs/benchmarks.md, "The allocator"). The log only
 /// appends: when `newer`'s records all come after `older`'s, the union is the two lists one
 /// after the other, and only the pruned prefix has to go.
