@@ -11,10 +11,11 @@
 // baseline; ratios are ops/s against it.
 //
 // --take-save calls takeSave() after every signing request, as the wallet's Worker persists
-// after each request. Without it the save is never taken during timing (the figures of
-// bench/run.mjs's "Custodian (direct)" cases), so the pending audit records pile up to the
-// log's bound and every request also merges them (WalletSave::merge): a quarter of a
-// personal_sign in the profile (docs/benchmarks.md, "The allocator").
+// after each request (and the time includes handing the save to JavaScript). Without it the
+// save is never taken during timing, as in bench/run.mjs's "Custodian (direct)" cases: the
+// module holds the audit records of every timed request. Before the held records were
+// appended rather than merged through a map (docs/benchmarks.md, "The allocator"), that made
+// a direct request up to 1.8x slower, more so the longer the run.
 
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

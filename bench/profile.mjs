@@ -16,8 +16,8 @@
 // Shares are of all samples taken while the operation ran (JS glue included). --save
 // writes each operation's profile as DIR/OP.cpuprofile (opens in Chrome DevTools).
 // --take-save calls takeSave() after every request, as the wallet's Worker does; without it
-// the requests run as bench/compare.mjs runs them (the save is never taken, so the pending
-// audit records pile up to the log's bound and every request merges them).
+// the requests run as bench/compare.mjs runs them (the save is never taken, and the module
+// holds the audit records of every request).
 
 import { Session } from 'node:inspector/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
