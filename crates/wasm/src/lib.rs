@@ -16,6 +16,10 @@ mod plain_json;
 pub mod randomness;
 pub use custodian::Custodian;
 
+// No `#[global_allocator]`: Rust's default wasm32 allocator (dlmalloc) is kept. The allocator
+// takes 2.5-10 % of a request, and talc and rlsf measured within noise of it
+// (docs/benchmarks.md, "The allocator").
+
 /// The version of this module, so the page can show which build it runs.
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {
