@@ -93,7 +93,12 @@ function targets(report, perEnv, wasmVsNative, rpcOverhead) {
   const shipped = report.environments.chromium?.cold?.app?.shipped;
   const cold = shipped ?? report.environments.chromium?.cold?.custodian;
   if (cold) {
-    add('Cold start to first signature <= 30 ms (excluding the KDF)', 'Chromium Worker', `${cold.totalWithoutKdf.toFixed(1)} ms`, cold.totalWithoutKdf <= 30, `${shipped ? 'createCustodian, shipped Worker, vault in IndexedDB; ' : ''}with the 19 MiB unlock: ${cold.total.toFixed(0)} ms`);
+    // The issue words it as fetch + compile + instantiate to the first signature; the target is
+    // judged from the spawn, with Chromium's own Worker start in it, and the part after the
+    // Worker's first line is shown beside it.
+    const traced = report.environments.chromium?.cold?.app?.traced;
+    const inside = traced?.spawnToScript == null ? '' : `; from the Worker's first line (its start by Chromium, ${traced.spawnToScript.toFixed(1)} ms, left out): ${(traced.totalWithoutKdf - traced.spawnToScript).toFixed(1)} ms (traced copy)`;
+    add('Cold start to first signature <= 30 ms (excluding the KDF)', 'Chromium Worker', `${cold.totalWithoutKdf.toFixed(1)} ms`, cold.totalWithoutKdf <= 30, `${shipped ? 'createCustodian, shipped Worker, vault in IndexedDB, from the spawn; ' : ''}with the 19 MiB unlock: ${cold.total.toFixed(0)} ms${inside}`);
   }
   const wasm = report.sizes?.find((s) => s.name.startsWith('Custodian .wasm'));
   if (wasm) add('.wasm <= 250 KB gzip, every chain included', '–', `${(wasm.gzip / 1000).toFixed(0)} KB`, wasm.gzip <= 250_000, `${(wasm.raw / 1000).toFixed(0)} KB raw`);
@@ -191,7 +196,7 @@ export function renderMarkdown(report) {
   }
   if (report.summary.wasmVsNative.length) {
     lines.push('', '### WASM against the same code natively', '');
-    lines.push('Native: criterion median of `crates/core/benches/core.rs` (`Wallet::handle_json`, JSON text in and out); WASM: `Custodian.request` called directly.', '');
+    lines.push('Native: criterion median of `crates/core/benches/core.rs` (`Wallet::handle_json`, JSON text in and out, then `take_save`); WASM: `Custodian.request` called directly, then `takeSave()`.', '');
     const h = ['Operation', 'Native (criterion)'];
     for (const env of envs) h.push(`${ENV_LABEL[env]} WASM`, 'WASM ÷ native');
     lines.push(`| ${h.join(' | ')} |`, `|${h.map(() => '---').join('|')}|`);
