@@ -357,13 +357,7 @@ impl AuditLog {
         // (only `seq` and `time`, integers, follow), so the last `,"prevHash":"` is the member.
         let at = canonical.rfind(",\"prevHash\":\"").ok_or_else(corrupt)?;
         let (before, after) = canonical.split_at_checked(at).ok_or_else(corrupt)?;
-        let mut line = String::with_capacity(canonical.len().saturating_add(HASH_MEMBER_LEN));
-        line.push_str(before);
-        line.push_str(",\"hash\":\"");
-        line.push_str(&hash);
-        line.push('"');
-        line.push_str(after);
-        Ok((line, hash))
+        Ok((splice_member(before, "hash", &hash, after), hash))
     }
 
     /// A stored entry line as exported: with `sig`, the audit key's Ed25519 signature over its
@@ -380,13 +374,7 @@ impl AuditLog {
         hex::decode_to_slice(&hash_hex, &mut hash).map_err(|_| corrupt())?;
         let sig = hex::encode(self.key.sign(&hash));
         // Canonical order puts `sig` between `seq` and `time`.
-        let mut out = String::with_capacity(line.len().saturating_add(SIG_MEMBER_LEN));
-        out.push_str(before);
-        out.push_str(",\"sig\":\"");
-        out.push_str(&sig);
-        out.push('"');
-        out.push_str(time);
-        Ok(Cow::Owned(out))
+        Ok(Cow::Owned(splice_member(before, "sig", &sig, time)))
     }
 
     /// Folds the oldest `fold` entries (and any older checkpoint) into one checkpoint; the
@@ -748,10 +736,25 @@ fn check_entry(
     Ok((seq, prev.to_owned(), hash.to_owned()))
 }
 
-/// `,"hash":"` + 64 hex digits + `"`.
-const HASH_MEMBER_LEN: usize = 9 + 64 + 1;
 /// `,"sig":"` + 128 hex digits + `"`.
 const SIG_MEMBER_LEN: usize = 8 + 128 + 1;
+
+/// `before`, the member `,"name":"value"`, then `after`: a string member spliced into a
+/// canonical line at the place canonical order gives it.
+fn splice_member(before: &str, name: &str, value: &str, after: &str) -> String {
+    let len = [before, name, value, after]
+        .iter()
+        .fold(6usize, |n, part| n.saturating_add(part.len()));
+    let mut out = String::with_capacity(len);
+    out.push_str(before);
+    out.push_str(",\"");
+    out.push_str(name);
+    out.push_str("\":\"");
+    out.push_str(value);
+    out.push('"');
+    out.push_str(after);
+    out
+}
 
 /// An entry line split before its last member, `,"time":<integer>}`.
 fn split_at_time(line: &str) -> Option<(&str, &str)> {
