@@ -53,6 +53,38 @@ function sabotaged(db, { onTransaction }) {
   });
 }
 
+/**
+ * `db` whose write transactions abort right after the `vaults` store is asked to `method`
+ * (`add`, `delete`): the request is queued, then the transaction dies before it commits.
+ */
+function abortingAfter(db, method) {
+  return sabotaged(db, {
+    onTransaction: (open, args) => {
+      const transaction = open();
+      if (args[1] !== 'readwrite') return transaction;
+      const objectStore = transaction.objectStore.bind(transaction);
+      transaction.objectStore = (storeName) => {
+        const inner = objectStore(storeName);
+        if (storeName !== 'vaults') return inner;
+        return new Proxy(inner, {
+          get(target, property) {
+            if (property === method) {
+              return (...args) => {
+                const request = target[method](...args);
+                transaction.abort();
+                return request;
+              };
+            }
+            const value = Reflect.get(target, property, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+      };
+      return transaction;
+    },
+  });
+}
+
 async function freshStore(name = 'custodian') {
   const indexedDB = new IDBFactory();
   const store = await openVaultStore({ indexedDB, name });
@@ -185,32 +217,7 @@ test('a tab closed before the new record commits leaves the previous vault intac
   const db = await rawDb(indexedDB, name);
   // The write transaction dies after the record was handed to it but before it commits,
   // as when the tab is closed or the Worker killed mid-save.
-  const dying = new VaultStore(
-    sabotaged(db, {
-      onTransaction: (open, args) => {
-        const transaction = open();
-        if (args[1] !== 'readwrite') return transaction;
-        const objectStore = transaction.objectStore.bind(transaction);
-        transaction.objectStore = (storeName) => {
-          const inner = objectStore(storeName);
-          return new Proxy(inner, {
-            get(target, property) {
-              if (property === 'add') {
-                return (record) => {
-                  const request = target.add(record);
-                  transaction.abort();
-                  return request;
-                };
-              }
-              const value = Reflect.get(target, property, target);
-              return typeof value === 'function' ? value.bind(target) : value;
-            },
-          });
-        };
-        return transaction;
-      },
-    }),
-  );
+  const dying = new VaultStore(abortingAfter(db, 'add'));
   await assert.rejects(dying.save({ bytes: bytes('new'), generation: 2 }), (error) => error.kind === 'StorageFailed');
   dying.close();
   const reopened = await openVaultStore({ indexedDB, name });
@@ -224,34 +231,7 @@ test('a save that fails deletes nothing: the older copies stay until a save comm
   store.close();
   const db = await rawDb(indexedDB, name);
   // The transaction aborts after the clean-up was queued in it (the tab closed, the disk full).
-  const failing = new VaultStore(
-    sabotaged(db, {
-      onTransaction: (open, args) => {
-        const transaction = open();
-        if (args[1] === 'readwrite') {
-          const objectStore = transaction.objectStore.bind(transaction);
-          transaction.objectStore = (storeName) => {
-            const inner = objectStore(storeName);
-            if (storeName !== 'vaults') return inner;
-            return new Proxy(inner, {
-              get(target, property) {
-                if (property === 'delete') {
-                  return (key) => {
-                    const request = target.delete(key);
-                    transaction.abort();
-                    return request;
-                  };
-                }
-                const value = Reflect.get(target, property, target);
-                return typeof value === 'function' ? value.bind(target) : value;
-              },
-            });
-          };
-        }
-        return transaction;
-      },
-    }),
-  );
+  const failing = new VaultStore(abortingAfter(db, 'delete'));
   await assert.rejects(
     failing.save({ bytes: bytes('new'), generation: 2 }, { records: [record(1, 2)], pruneBelow: 1 }),
     (error) => error.kind === 'StorageFailed',

@@ -227,20 +227,29 @@ test('a store already being opened (worker.ts opens it while the module loads) i
   check.close();
 });
 
-test('requests that queue up during a save are answered after one save that covers them all', async () => {
+/**
+ * A host that has answered nothing yet: its first save (request 1, `wallet_create`) hangs
+ * until `finishFirst()`, so requests sent meanwhile queue up as one group. Later saves go to
+ * `later`; `saves` lists the generation of every save asked for.
+ */
+async function hostWithFirstSaveHeld(later = () => Promise.resolve()) {
   const saves = [];
-  let finishFirst;
-  const core = new FakeCustodian(null);
+  let release;
   const host = bareHost(async () => ({
-    core,
+    core: new FakeCustodian(null),
     save: ({ vault }) => {
       saves.push(vault.generation);
-      return saves.length === 1 ? new Promise((resolve) => (finishFirst = resolve)) : Promise.resolve();
+      return saves.length === 1 ? new Promise((resolve) => (release = resolve)) : later();
     },
   }));
   host.send({ type: 'init', dbName: 'x' });
   host.send({ type: 'request', id: 1, method: 'wallet_create', params: { password: 'pw' } });
-  while (finishFirst === undefined) await sleep(2);
+  while (release === undefined) await sleep(2);
+  return { host, saves, finishFirst: () => release() };
+}
+
+test('requests that queue up during a save are answered after one save that covers them all', async () => {
+  const { host, saves, finishFirst } = await hostWithFirstSaveHeld();
   // While generation 1 is being stored, three more requests arrive; two of them change state.
   host.send({ type: 'request', id: 2, method: 'wallet_switchEthereumChain', params: [{ chainId: '0x5' }] });
   host.send({ type: 'request', id: 3, method: 'eth_chainId' });
@@ -271,19 +280,7 @@ test('requests that queue up during a save are answered after one save that cove
 });
 
 test('when the save of a group fails, every request of the group gets the storage error', async () => {
-  let calls = 0;
-  let finishFirst;
-  const host = bareHost(async () => ({
-    core: new FakeCustodian(null),
-    save: () => {
-      calls += 1;
-      if (calls === 1) return new Promise((resolve) => (finishFirst = resolve));
-      return Promise.reject(new Error('QuotaExceededError'));
-    },
-  }));
-  host.send({ type: 'init', dbName: 'x' });
-  host.send({ type: 'request', id: 1, method: 'wallet_create', params: { password: 'pw' } });
-  while (finishFirst === undefined) await sleep(2);
+  const { host, saves, finishFirst } = await hostWithFirstSaveHeld(() => Promise.reject(new Error('QuotaExceededError')));
   host.send({ type: 'request', id: 2, method: 'test_touch' });
   host.send({ type: 'request', id: 3, method: 'eth_chainId' });
   host.send({ type: 'request', id: 4, method: 'test_touch' });
@@ -301,23 +298,12 @@ test('when the save of a group fails, every request of the group gets the storag
       ['fatal', 4, storageFailed],
     ],
   );
-  assert.equal(calls, 2, 'one save for the group');
+  assert.equal(saves.length, 2, 'one save for the group');
   host.close();
 });
 
 test('a trap inside a group answers no request of it with success, and stores nothing of it', async () => {
-  const saved = [];
-  let finishFirst;
-  const host = bareHost(async () => ({
-    core: new FakeCustodian(null),
-    save: ({ vault }) => {
-      saved.push(vault.generation);
-      return saved.length === 1 ? new Promise((resolve) => (finishFirst = resolve)) : Promise.resolve();
-    },
-  }));
-  host.send({ type: 'init', dbName: 'x' });
-  host.send({ type: 'request', id: 1, method: 'wallet_create', params: { password: 'pw' } });
-  while (finishFirst === undefined) await sleep(2);
+  const { host, saves: saved, finishFirst } = await hostWithFirstSaveHeld();
   host.send({ type: 'request', id: 2, method: 'wallet_switchEthereumChain', params: [{ chainId: '0x5' }] });
   host.send({ type: 'request', id: 3, method: 'test_trap' });
   host.send({ type: 'request', id: 4, method: 'eth_chainId' });

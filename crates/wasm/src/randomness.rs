@@ -33,26 +33,33 @@ fn randomness_unavailable() -> ApiError {
     )
 }
 
+/// The `RngCore` methods of a fallible source, all from its `try_fill_bytes`; `fill_bytes`
+/// leaves `dest` zeroed on failure (callers use [`Guarded`], which notices).
+macro_rules! methods_via_try_fill_bytes {
+    () => {
+        fn next_u32(&mut self) -> u32 {
+            rand_core::impls::next_u32_via_fill(self)
+        }
+
+        fn next_u64(&mut self) -> u64 {
+            rand_core::impls::next_u64_via_fill(self)
+        }
+
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            if self.try_fill_bytes(dest).is_err() {
+                dest.fill(0);
+            }
+        }
+    };
+}
+
 /// The browser's `crypto.getRandomValues` (getrandom's `js` backend), or the OS natively.
 /// Fallible: `try_fill_bytes` returns getrandom's error; `fill_bytes` is only reached through
 /// [`Guarded`], which calls `try_fill_bytes`.
 pub struct PlatformRng;
 
 impl RngCore for PlatformRng {
-    fn next_u32(&mut self) -> u32 {
-        rand_core::impls::next_u32_via_fill(self)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        rand_core::impls::next_u64_via_fill(self)
-    }
-
-    /// Leaves `dest` zeroed on failure; callers use [`Guarded`], which notices.
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        if self.try_fill_bytes(dest).is_err() {
-            dest.fill(0);
-        }
-    }
+    methods_via_try_fill_bytes!();
 
     fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
         getrandom::getrandom(dest).map_err(rand_core::Error::from)
@@ -136,20 +143,7 @@ impl<'a, S: RngCore> Batched<'a, S> {
 }
 
 impl<S: RngCore> RngCore for Batched<'_, S> {
-    fn next_u32(&mut self) -> u32 {
-        rand_core::impls::next_u32_via_fill(self)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        rand_core::impls::next_u64_via_fill(self)
-    }
-
-    /// Leaves `dest` zeroed on failure; callers use [`Guarded`], which notices.
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        if self.try_fill_bytes(dest).is_err() {
-            dest.fill(0);
-        }
-    }
+    methods_via_try_fill_bytes!();
 
     fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
         if dest.len() > BATCH {
